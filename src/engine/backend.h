@@ -1,0 +1,59 @@
+// The seam between what measures a function and what decides about it. The local
+// engine and the AWS client each implement Backend; the tuner sees only this.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/invocation.h"
+#include "util/error.h"
+
+namespace sweetspot::engine {
+
+enum class Architecture { kX86_64, kArm64 };
+const char* to_string(Architecture arch);
+
+enum class StartPolicy {
+  kWarm,           // reuse environments; only an environment's first invoke is cold
+  kColdEveryTime,  // a new execution environment for every invoke
+};
+
+struct Batch {
+  int memory_mb = 128;
+  std::vector<std::string> payloads;  // one per invoke, in order
+  StartPolicy start = StartPolicy::kWarm;
+  int concurrency = 1;  // invokes in flight at once (each in its own environment)
+};
+
+// How faithfully a backend can run a memory size.
+struct SizeSupport {
+  bool limits_enforced = true;  // memory and CPU caps applied
+  double requested_cpus = 0;    // what Lambda gives this size
+  double effective_cpus = 0;    // what this host can give
+  int requested_cores = 0;      // cores Lambda shows this size
+  int effective_cores = 0;
+  // True when the host gives this size less CPU than Lambda does, so its
+  // durations are not Lambda's.
+  bool cpu_capped_by_host() const { return effective_cpus + 1e-9 < requested_cpus || effective_cores < requested_cores; }
+  std::string note;  // plain words for the output; empty when faithful
+};
+
+class InvokeObserver {
+ public:
+  virtual ~InvokeObserver() = default;
+  virtual void on_invocation(const Invocation& /*invocation*/) {}
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string describe() const = 0;  // e.g. "local engine, cgroup v1"
+  virtual Architecture architecture() const = 0;
+  virtual SizeSupport support(int memory_mb) const = 0;
+  // Runs every payload of the batch. A failing invoke is a record, not an error;
+  // an error means the batch could not run at all (e.g. the function cannot be
+  // configured to that size).
+  virtual util::Result<std::vector<Invocation>> run(const Batch& batch, InvokeObserver* observer) = 0;
+};
+
+}  // namespace sweetspot::engine

@@ -1,0 +1,33 @@
+// A function as Lambda knows it: code, runtime, handler and configuration.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "engine/backend.h"
+#include "engine/lambda_limits.h"
+
+namespace sweetspot::engine {
+
+enum class RuntimeFamily {
+  kProvided,  // provided.al2023 and friends: an executable `bootstrap`
+  kPython,    // python3.x: sweetspot's own runtime interface client
+  kNode,      // nodejs*: AWS's aws-lambda-ric from npm
+};
+
+struct FunctionConfig {
+  std::string name = "function";
+  std::filesystem::path code_dir;
+  RuntimeFamily runtime = RuntimeFamily::kProvided;
+  std::string runtime_id = "provided.al2023";  // as in a SAM template, for the log
+  std::string handler;                          // e.g. "app.handler"; unused for provided
+  int memory_mb = 128;
+  double timeout_s = kDefaultTimeoutS;
+  int tmp_mb = kDefaultTmpMb;
+  Architecture architecture = Architecture::kX86_64;
+  std::map<std::string, std::string> environment;  // the function's own variables
+  std::filesystem::path python;  // interpreter for kPython; empty = python3 on PATH
+};
+
+}  // namespace sweetspot::engine

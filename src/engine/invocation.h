@@ -1,0 +1,44 @@
+// What one invoke produced and what it measured: the record every backend
+// (local engine, real AWS) returns and the tuner consumes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sweetspot::engine {
+
+enum class StartKind { kCold, kWarm };
+
+enum class Outcome {
+  kSuccess,
+  kFunctionError,  // the handler failed (X-Amz-Function-Error: Unhandled)
+  kTimeout,        // Sandbox.Timedout
+  kOutOfMemory,    // Runtime.OutOfMemory
+  kRuntimeExit,    // Runtime.ExitError: the runtime died
+  kInitError,      // the runtime reported /init/error or init timed out
+  kPayloadTooLarge,  // RequestEntityTooLarge / Function.ResponseSizeTooLarge
+};
+
+const char* to_string(Outcome outcome);
+const char* to_string(StartKind start);
+
+struct Invocation {
+  std::string request_id;
+  int memory_mb = 0;
+  StartKind start = StartKind::kWarm;
+  Outcome outcome = Outcome::kSuccess;
+  std::string error_type;     // e.g. "Runtime.OutOfMemory"; empty on success
+  std::string error_message;
+  std::string response;       // the response body, or the error JSON
+  double duration_ms = 0;     // REPORT "Duration"
+  int64_t billed_duration_ms = 0;  // ceil(duration), or ceil(init + duration) when cold
+  std::optional<double> init_duration_ms;  // cold invokes only
+  int max_memory_used_mb = 0;  // environment high-water mark
+  double cpu_time_ms = 0;      // CPU the environment used during this invoke (all cores)
+  bool limits_enforced = true; // false with --no-limits: nothing was capped
+
+  bool ok() const { return outcome == Outcome::kSuccess; }
+};
+
+}  // namespace sweetspot::engine

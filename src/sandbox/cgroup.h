@@ -1,0 +1,85 @@
+// A control group that holds one execution environment: its limits (memory,
+// CPU quota, visible cores, pids), its accounting (CPU time, memory high-water
+// mark, OOM kills) and its freezer. cgroup v2 where the host has the controllers,
+// v1 otherwise, picked at run time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.h"
+
+namespace sweetspot::sandbox {
+
+using util::Result;
+
+enum class CgroupVersion { kV1, kV2 };
+
+struct CgroupLimits {
+  int64_t memory_bytes = 0;  // hard cap on memory, swap included (no swap allowed)
+  double cpus = 0;           // CFS quota in CPUs per period; 0 means no quota
+  std::chrono::microseconds cpu_period{20000};
+  int visible_cores = 0;     // cpuset: the first N host CPUs; 0 means all
+  int max_pids = 1024;       // processes and threads together
+};
+
+struct CgroupUsage {
+  std::chrono::nanoseconds cpu_time{0};  // CPU consumed by every task, ever
+  int64_t memory_peak_bytes = 0;         // high-water mark since creation
+  int64_t memory_current_bytes = 0;
+  uint64_t oom_kills = 0;                // tasks the kernel's OOM killer ended here
+};
+
+// Where the hierarchies are mounted and whether this process may create groups in
+// them. Read from /proc/self/mountinfo.
+struct CgroupHost {
+  CgroupVersion version = CgroupVersion::kV1;
+  // v2: the unified mount; v1: one mount per controller ("cpu", "cpuacct",
+  // "memory", "pids", "freezer", "cpuset").
+  std::filesystem::path unified;
+  std::vector<std::pair<std::string, std::filesystem::path>> v1_mounts;
+  int host_cpus = 1;  // CPUs this process may run on
+
+  // Finds a usable hierarchy: v2 if it has cpu, memory, pids and cpuset
+  // available, else v1 with all six controllers. The error says what is missing
+  // and what to do (run as root, or pass --no-limits).
+  static Result<CgroupHost> detect();
+};
+
+class Cgroup {
+ public:
+  // Creates <parent>/sweetspot/<name> in every hierarchy needed and applies
+  // `limits`. On failure nothing is left behind.
+  static Result<std::unique_ptr<Cgroup>> create(const CgroupHost& host, std::string_view name,
+                                                const CgroupLimits& limits);
+  Cgroup(const Cgroup&) = delete;
+  Cgroup& operator=(const Cgroup&) = delete;
+  virtual ~Cgroup() = default;  // implementations kill every task and remove the group
+
+  virtual CgroupVersion version() const = 0;
+  // The cgroup.procs files a new process writes "0" to, before exec, to join.
+  virtual std::vector<std::filesystem::path> procs_files() const = 0;
+
+  // Stops every task (no CPU at all) until thaw(); returns once they are stopped.
+  virtual Result<void> freeze() = 0;
+  virtual Result<void> thaw() = 0;
+  virtual Result<CgroupUsage> usage() const = 0;
+  // SIGKILLs every task (forks included) and waits until the group is empty.
+  virtual Result<void> kill_all() = 0;
+  virtual bool empty() const = 0;
+
+ protected:
+  Cgroup() = default;
+};
+
+// Removes groups left by sweetspot processes that no longer exist (a run killed
+// with SIGKILL cannot clean up after itself).
+void remove_stale_cgroups(const CgroupHost& host);
+
+}  // namespace sweetspot::sandbox
