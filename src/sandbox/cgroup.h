@@ -24,6 +24,11 @@ enum class CgroupVersion { kV1, kV2 };
 struct CgroupLimits {
   int64_t memory_bytes = 0;  // hard cap on memory, swap included (no swap allowed)
   double cpus = 0;           // CFS quota in CPUs per period; 0 means no quota
+  // 20 ms, not Linux's 100 ms: real Lambda throttles on 20 ms boundaries (pauses of
+  // 20/40/60/80 ms at 128 MB, measured by pwrdrvr/lambda-throttling, see FACTS.md).
+  // With 100 ms a short invoke at a small size runs unthrottled for its whole
+  // first slice and looks far faster than on Lambda. The quota is
+  // round(cpus * period), at least 1 ms (the kernel's minimum).
   std::chrono::microseconds cpu_period{20000};
   int visible_cores = 0;     // cpuset: the first N host CPUs; 0 means all
   int max_pids = 1024;       // processes and threads together
@@ -44,7 +49,8 @@ struct CgroupHost {
   // "memory", "pids", "freezer", "cpuset").
   std::filesystem::path unified;
   std::vector<std::pair<std::string, std::filesystem::path>> v1_mounts;
-  int host_cpus = 1;  // CPUs this process may run on
+  int host_cpus = 1;        // CPUs this process may run on
+  std::vector<int> cpu_ids;  // their numbers, ascending (sched_getaffinity)
 
   // Finds a usable hierarchy: v2 if it has cpu, memory, pids and cpuset
   // available, else v1 with all six controllers. The error says what is missing
@@ -54,8 +60,11 @@ struct CgroupHost {
 
 class Cgroup {
  public:
-  // Creates <parent>/sweetspot/<name> in every hierarchy needed and applies
-  // `limits`. On failure nothing is left behind.
+  // Creates <root>/sweetspot/<pid>-<name> in every hierarchy needed (v1: one per
+  // controller mount; v2: one directory) and applies `limits`; <pid> is this
+  // process's, so remove_stale_cgroups() can tell abandoned groups. `name` is a
+  // single path component, e.g. "env-3". On failure nothing is left behind.
+  // The group registers a util::CleanupHook: an interrupt kills and removes it.
   static Result<std::unique_ptr<Cgroup>> create(const CgroupHost& host, std::string_view name,
                                                 const CgroupLimits& limits);
   Cgroup(const Cgroup&) = delete;
@@ -63,14 +72,20 @@ class Cgroup {
   virtual ~Cgroup() = default;  // implementations kill every task and remove the group
 
   virtual CgroupVersion version() const = 0;
+  // The group's directories (v1: one per hierarchy), for diagnostics and tests.
+  virtual std::vector<std::filesystem::path> directories() const = 0;
   // The cgroup.procs files a new process writes "0" to, before exec, to join.
   virtual std::vector<std::filesystem::path> procs_files() const = 0;
 
-  // Stops every task (no CPU at all) until thaw(); returns once they are stopped.
+  // Stops every task (no CPU at all) until thaw(); returns once they are stopped
+  // (bounded: an error after 2 s, with the group thawed again).
   virtual Result<void> freeze() = 0;
+  // One write, no waiting: it is on the warm-invoke path.
   virtual Result<void> thaw() = 0;
+  // A few preads on files kept open: cheap enough to call around every invoke.
   virtual Result<CgroupUsage> usage() const = 0;
-  // SIGKILLs every task (forks included) and waits until the group is empty.
+  // SIGKILLs every task (forks included) and waits until the group is empty
+  // (error after 5 s). The group is left thawed and usable.
   virtual Result<void> kill_all() = 0;
   virtual bool empty() const = 0;
 
@@ -79,7 +94,8 @@ class Cgroup {
 };
 
 // Removes groups left by sweetspot processes that no longer exist (a run killed
-// with SIGKILL cannot clean up after itself).
-void remove_stale_cgroups(const CgroupHost& host);
+// with SIGKILL cannot clean up after itself), killing their tasks first. Returns
+// how many groups it removed.
+int remove_stale_cgroups(const CgroupHost& host);
 
 }  // namespace sweetspot::sandbox

@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sandbox/cgroup.h"
 #include "util/error.h"
+#include "util/interrupt.h"
 #include "util/unique_fd.h"
 
 namespace sweetspot::sandbox {
@@ -20,7 +22,10 @@ struct ExitStatus {
   enum class Kind { kExited, kSignaled };
   Kind kind = Kind::kExited;
   int value = 0;  // exit code or signal number
-  // "exit status 3" / "signal: killed" — the wording Lambda uses in Runtime.ExitError.
+  bool core_dumped = false;
+  // "exit status 3" / "signal: killed" — the wording Lambda uses in Runtime.ExitError
+  // ("Runtime exited with error: signal: killed"): the wording of Go's
+  // os.ProcessState.String(), which Lambda's messages carry.
   std::string describe() const;
 };
 
@@ -30,27 +35,39 @@ enum class TmpIsolation {
 };
 
 struct SpawnOptions {
-  std::vector<std::string> argv;  // argv[0] is the program to execute
+  // argv[0] is the program to execute. Without a slash it is looked up, before the
+  // fork, in the PATH of `env` (or /usr/local/bin:/usr/bin:/bin when env has none),
+  // like execvp; with a slash, a relative path is relative to `cwd`.
+  std::vector<std::string> argv;
   std::vector<std::string> env;   // "KEY=VALUE", the whole environment
-  std::filesystem::path cwd;
+  std::filesystem::path cwd;  // empty: the caller's
   const Cgroup* cgroup = nullptr;  // joined before exec, so every child is inside
   TmpIsolation tmp = TmpIsolation::kPrivate;
   int64_t tmp_bytes = 512ll << 20;  // size of the private /tmp
-  int max_open_files = 1024;        // RLIMIT_NOFILE
-  int stdout_fd = -1;               // dup2'd onto 1 and 2; -1 inherits
-  int stderr_fd = -1;
+  int max_open_files = 1024;        // RLIMIT_NOFILE, soft and hard; 0 leaves it
+  int stdout_fd = -1;               // dup2'd onto 1; -1 inherits
+  int stderr_fd = -1;               // dup2'd onto 2; -1 inherits
+  int stdin_fd = -1;                // dup2'd onto 0; -1 means /dev/null
+  // Every other descriptor is closed in the child.
 };
 
+// Thread safety: kill() may be called from any thread at any time, also while
+// another thread blocks in wait() (it signals through the pidfd, which never
+// reaches a recycled pid). wait(), try_wait(), moves and destruction must not
+// run concurrently with each other.
 class Process {
  public:
-  // Forks, sets the child up (new session, signals unblocked, cgroup joined,
-  // mount namespace and /tmp, rlimits, cwd) and execs. Any failure before exec
-  // comes back as an error naming the step; the child is then already reaped.
+  // Forks, sets the child up (new session, signals unblocked and default, cgroup
+  // joined, mount namespace and private /tmp (as non-root: in a user namespace),
+  // RLIMIT_NOFILE, cwd, stdio, other fds closed) and execs. Any failure before exec
+  // comes back as an error naming the step, e.g. "cannot mount the private /tmp:
+  // Operation not permitted"; the child is then already reaped. While the child
+  // lives, an interrupt (util::CleanupHook) SIGKILLs it and its process group.
   static Result<Process> spawn(const SpawnOptions& options);
 
   Process(Process&&) noexcept;
   Process& operator=(Process&&) noexcept;
-  ~Process();  // SIGKILLs and reaps a child still running
+  ~Process();  // SIGKILLs (with its process group) and reaps a child still running
 
   pid_t pid() const { return pid_; }
   // Blocks until the process exits; later calls return the same status.
@@ -59,10 +76,13 @@ class Process {
   void kill(int signo);
 
  private:
-  Process(pid_t pid, util::UniqueFd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
+  Process(pid_t pid, util::UniqueFd pidfd);
+  void reaped(ExitStatus status);
+  void end_child();
   pid_t pid_ = -1;
   util::UniqueFd pidfd_;
   std::optional<ExitStatus> status_;
+  std::unique_ptr<util::CleanupHook> cleanup_;  // until reaped
 };
 
 }  // namespace sweetspot::sandbox

@@ -1,0 +1,80 @@
+// What the v1 and v2 groups share: their directories, the shared "sweetspot" parent
+// directories, killing every task, removal, and the interrupt hook.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "sandbox/cgroup.h"
+#include "sandbox/control_file.h"
+#include "util/clock.h"
+#include "util/interrupt.h"
+
+namespace sweetspot::sandbox::detail {
+
+inline constexpr std::chrono::seconds kFreezeTimeout{2};
+inline constexpr std::chrono::seconds kKillTimeout{5};
+inline constexpr std::chrono::seconds kRemoveTimeout{1};
+inline constexpr std::string_view kParentDir = "sweetspot";
+
+// "<our pid>-<name>"; the pid lets remove_stale_cgroups() find abandoned groups.
+Result<std::string> group_dir_name(std::string_view name);
+// The owner pid embedded in a group directory name, or -1.
+pid_t owner_of(std::string_view dir_name);
+
+// "0,1,2": the first `count` of `ids` (all of them when count is 0 or too large).
+std::string cpu_list(const std::vector<int>& ids, int count);
+// Creating and removing the shared parent directories happens under this lock, so
+// one environment's teardown never removes a parent another is being created in.
+std::recursive_mutex& layout_mutex();
+
+Result<std::vector<pid_t>> read_procs(const std::filesystem::path& procs_file);
+// SIGKILLs every process listed in procs_file, again and again, until none is left.
+Result<void> kill_until_empty(const std::filesystem::path& procs_file, util::Clock::time_point deadline);
+// rmdir, retrying while the kernel still holds exiting tasks (EBUSY). Missing is fine.
+Result<void> remove_dir(const std::filesystem::path& dir);
+// Backs off from spinning to short sleeps while polling the kernel for a state.
+void poll_pause(int attempt);
+
+class CgroupBase : public Cgroup {
+ public:
+  std::vector<std::filesystem::path> directories() const override { return dirs_; }
+  std::vector<std::filesystem::path> procs_files() const override;
+  bool empty() const override;
+
+ protected:
+  // `dirs` are the group's directories, `parents` the shared sweetspot/ directories
+  // that contain them (removed when they become empty).
+  CgroupBase(std::vector<std::filesystem::path> dirs, std::vector<std::filesystem::path> parents,
+             ControlFile procs);
+  // Registers the interrupt hook; call once the group is complete.
+  void arm_cleanup();
+  // Kills, removes and unregisters (once); derived destructors call it.
+  void teardown();
+  const std::filesystem::path& procs_path() const { return procs_.path(); }
+  // Freezes, SIGKILLs every listed task, thaws and waits until empty.
+  Result<void> kill_by_signal();
+
+ private:
+  void destroy();
+  std::vector<std::filesystem::path> dirs_;
+  std::vector<std::filesystem::path> parents_;
+  ControlFile procs_;
+  std::unique_ptr<util::CleanupHook> cleanup_;
+};
+
+// Removes `dirs` (children first) and then each parent that has become empty.
+void remove_group_dirs(const std::vector<std::filesystem::path>& dirs, const std::vector<std::filesystem::path>& parents);
+
+Result<std::unique_ptr<Cgroup>> create_v1(const CgroupHost& host, const std::string& dir_name,
+                                          const CgroupLimits& limits);
+Result<std::unique_ptr<Cgroup>> create_v2(const CgroupHost& host, const std::string& dir_name,
+                                          const CgroupLimits& limits);
+
+}  // namespace sweetspot::sandbox::detail

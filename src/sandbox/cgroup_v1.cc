@@ -1,0 +1,200 @@
+// cgroup v1: one directory per controller mount (cpu, cpuacct, memory, pids,
+// freezer, cpuset; a mount may carry several controllers).
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cmath>
+#include <map>
+
+#include "sandbox/cgroup_base.h"
+#include "util/file.h"
+#include "util/strings.h"
+
+namespace sweetspot::sandbox::detail {
+namespace {
+
+namespace fs = std::filesystem;
+using Mode = ControlFile::Mode;
+
+struct V1Files {
+  ControlFile procs;          // freezer's cgroup.procs: who is in the group
+  ControlFile freezer_state;  // FROZEN / FREEZING / THAWED
+  ControlFile cpu_usage;      // cpuacct.usage, ns
+  ControlFile memory_peak;    // memory.max_usage_in_bytes
+  ControlFile memory_current; // memory.usage_in_bytes
+  ControlFile oom_control;    // "oom_kill N"
+};
+
+class CgroupV1 final : public CgroupBase {
+ public:
+  CgroupV1(std::vector<fs::path> dirs, std::vector<fs::path> parents, V1Files files)
+      : CgroupBase(std::move(dirs), std::move(parents), std::move(files.procs)), files_(std::move(files)) {
+    arm_cleanup();
+  }
+  ~CgroupV1() override { teardown(); }
+
+  CgroupVersion version() const override { return CgroupVersion::kV1; }
+
+  Result<void> freeze() override {
+    if (auto written = files_.freezer_state.write("FROZEN"); !written) return written;
+    // The kernel reports FREEZING until every task has stopped.
+    const auto deadline = util::Clock::now() + kFreezeTimeout;
+    for (int attempt = 0;; ++attempt) {
+      char state[32];
+      auto n = files_.freezer_state.read(state, sizeof state);
+      if (!n) return std::unexpected(n.error());
+      if (std::string_view(state, *n).starts_with("FROZEN")) return {};
+      if (util::Clock::now() > deadline) {
+        (void)thaw();
+        return util::fail("the processes in " + files_.freezer_state.path().parent_path().string() +
+                          " did not freeze within " + std::to_string(kFreezeTimeout.count()) + " s");
+      }
+      poll_pause(attempt);
+    }
+  }
+
+  Result<void> thaw() override { return files_.freezer_state.write("THAWED"); }
+
+  Result<CgroupUsage> usage() const override {
+    CgroupUsage usage;
+    auto cpu = files_.cpu_usage.read_int();
+    if (!cpu) return std::unexpected(cpu.error());
+    usage.cpu_time = std::chrono::nanoseconds(*cpu);
+    auto peak = files_.memory_peak.read_int();
+    if (!peak) return std::unexpected(peak.error());
+    usage.memory_peak_bytes = *peak;
+    auto current = files_.memory_current.read_int();
+    if (!current) return std::unexpected(current.error());
+    usage.memory_current_bytes = *current;
+    // Kernels before 4.13 have no oom_kill line: count 0 rather than fail.
+    auto ooms = files_.oom_control.read_keyed("oom_kill");
+    usage.oom_kills = ooms ? static_cast<uint64_t>(*ooms) : 0;
+    return usage;
+  }
+
+  Result<void> kill_all() override { return kill_by_signal(); }
+
+ private:
+  V1Files files_;
+};
+
+// Makes sure <mount>/sweetspot exists and, for cpuset, has CPUs and memory nodes
+// (a new cpuset starts with none, and no task can join a group under it until
+// they are set).
+Result<void> prepare_parent(const fs::path& mount, const fs::path& parent, bool is_cpuset) {
+  if (::mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST) {
+    return util::fail_errno("cannot create cgroup " + parent.string());
+  }
+  if (!is_cpuset) return {};
+  for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+    auto current = read_control_file(parent / file);
+    if (!current) return std::unexpected(current.error());
+    if (!util::trim(*current).empty()) continue;
+    auto from_root = read_control_file(mount / file);
+    if (!from_root) return std::unexpected(from_root.error());
+    if (auto written = util::write_control_file(parent / file, util::trim(*from_root)); !written) return written;
+  }
+  return {};
+}
+
+Result<void> apply_limits(const std::map<std::string, fs::path>& dir_of, const CgroupHost& host,
+                          const CgroupLimits& limits) {
+  const fs::path& memory = dir_of.at("memory");
+  if (limits.memory_bytes > 0) {
+    const std::string bytes = std::to_string(limits.memory_bytes);
+    if (auto r = util::write_control_file(memory / "memory.limit_in_bytes", bytes); !r) return r;
+    // memory+swap capped at the same value: no swap (absent when the kernel has no swap accounting).
+    if (fs::exists(memory / "memory.memsw.limit_in_bytes")) {
+      if (auto r = util::write_control_file(memory / "memory.memsw.limit_in_bytes", bytes); !r) return r;
+    }
+  }
+  const fs::path& cpu = dir_of.at("cpu");
+  const int64_t period = limits.cpu_period.count();
+  if (auto r = util::write_control_file(cpu / "cpu.cfs_period_us", std::to_string(period)); !r) return r;
+  if (limits.cpus > 0) {
+    const int64_t quota = std::max<int64_t>(1000, std::llround(limits.cpus * static_cast<double>(period)));
+    if (auto r = util::write_control_file(cpu / "cpu.cfs_quota_us", std::to_string(quota)); !r) return r;
+  }
+  const fs::path& cpuset = dir_of.at("cpuset");
+  if (auto r = util::write_control_file(cpuset / "cpuset.cpus", cpu_list(host.cpu_ids, limits.visible_cores)); !r) {
+    return r;
+  }
+  auto mems = read_control_file(cpuset.parent_path() / "cpuset.mems");
+  if (!mems) return std::unexpected(mems.error());
+  if (auto r = util::write_control_file(cpuset / "cpuset.mems", util::trim(*mems)); !r) return r;
+  const std::string pids = limits.max_pids > 0 ? std::to_string(limits.max_pids) : "max";
+  return util::write_control_file(dir_of.at("pids") / "pids.max", pids);
+}
+
+Result<V1Files> open_files(const std::map<std::string, fs::path>& dir_of) {
+  V1Files files;
+  const std::pair<ControlFile*, fs::path> wanted[] = {
+      {&files.procs, dir_of.at("freezer") / "cgroup.procs"},
+      {&files.cpu_usage, dir_of.at("cpuacct") / "cpuacct.usage"},
+      {&files.memory_peak, dir_of.at("memory") / "memory.max_usage_in_bytes"},
+      {&files.memory_current, dir_of.at("memory") / "memory.usage_in_bytes"},
+      {&files.oom_control, dir_of.at("memory") / "memory.oom_control"},
+  };
+  for (const auto& [file, path] : wanted) {
+    auto opened = ControlFile::open(path, Mode::kRead);
+    if (!opened) return std::unexpected(opened.error());
+    *file = std::move(*opened);
+  }
+  auto state = ControlFile::open(dir_of.at("freezer") / "freezer.state", Mode::kReadWrite);
+  if (!state) return std::unexpected(state.error());
+  files.freezer_state = std::move(*state);
+  return files;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Cgroup>> create_v1(const CgroupHost& host, const std::string& dir_name,
+                                          const CgroupLimits& limits) {
+  std::vector<fs::path> dirs;
+  std::vector<fs::path> parents;
+  std::map<std::string, fs::path> dir_of;  // controller -> its directory of this group
+  auto fail_cleanly = [&](util::Error error) -> Result<std::unique_ptr<Cgroup>> {
+    remove_group_dirs(dirs, parents);
+    return std::unexpected(std::move(error));
+  };
+  {
+    std::lock_guard lock(layout_mutex());
+    for (const auto& [controller, mount] : host.v1_mounts) {
+      const fs::path parent = mount / kParentDir;
+      const fs::path dir = parent / dir_name;
+      if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) {
+        const bool is_cpuset = std::any_of(host.v1_mounts.begin(), host.v1_mounts.end(), [&](const auto& m) {
+          return m.first == "cpuset" && m.second == mount;
+        });
+        // Another sweetspot process may remove an empty parent between our mkdirs.
+        int made = -1;
+        for (int attempt = 0; attempt < 5 && made != 0; ++attempt) {
+          if (auto ready = prepare_parent(mount, parent, is_cpuset); !ready) {
+            parents.push_back(parent);
+            return fail_cleanly(ready.error());
+          }
+          made = ::mkdir(dir.c_str(), 0755) == 0 ? 0 : errno;
+          if (made != ENOENT) break;
+        }
+        parents.push_back(parent);
+        if (made != 0) {
+          errno = made;
+          return fail_cleanly(util::errno_error("cannot create cgroup " + dir.string()));
+        }
+        dirs.push_back(dir);
+      }
+      dir_of[controller] = dir;
+    }
+  }
+  for (const char* needed : {"cpu", "cpuacct", "memory", "pids", "freezer", "cpuset"}) {
+    if (!dir_of.contains(needed)) {
+      return fail_cleanly(util::Error{std::string("cgroup v1 controller '") + needed + "' is not mounted"});
+    }
+  }
+  if (auto applied = apply_limits(dir_of, host, limits); !applied) return fail_cleanly(applied.error());
+  auto files = open_files(dir_of);
+  if (!files) return fail_cleanly(files.error());
+  return std::make_unique<CgroupV1>(std::move(dirs), std::move(parents), std::move(*files));
+}
+
+}  // namespace sweetspot::sandbox::detail

@@ -1,0 +1,347 @@
+// Process::spawn and the child's set-up between fork and exec. Everything the child
+// needs (paths, argv, envp, mount options, messages) is prepared before the fork:
+// in the child of a multi-threaded parent only async-signal-safe calls are allowed.
+#include "sandbox/process.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "util/strings.h"
+
+namespace sweetspot::sandbox {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Direct syscalls: glibc 2.36's <sys/pidfd.h> lacks extern "C" and does not link from C++.
+int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+int pidfd_send_signal(int pidfd, int signo) { return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, signo, nullptr, 0)); }
+
+// The step that failed in the child, sent to the parent through a CLOEXEC pipe
+// (end of file there means exec succeeded).
+enum class Step : int {
+  kSession,
+  kSignals,
+  kJoinCgroup,  // `index` names the procs file
+  kNamespace,
+  kUserNamespace,
+  kUidMap,
+  kPrivateMounts,
+  kMountTmp,
+  kRlimit,
+  kChdir,
+  kStdio,
+  kCloseFds,
+  kExec,
+};
+
+struct ChildFailure {
+  Step step;
+  int index;
+  int error;
+};
+
+// Everything the child touches, built before the fork.
+struct ChildPlan {
+  std::string program;
+  std::vector<std::string> argv_storage;
+  std::vector<char*> argv;
+  std::vector<char*> envp;
+  std::vector<std::string> procs_files;
+  std::string cwd;
+  bool private_tmp = false;
+  std::string tmp_options;
+  std::string uid_map;
+  std::string gid_map;
+  rlim_t max_open_files = 0;
+  int stdin_fd = -1;
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+};
+
+std::string path_of(const std::vector<std::string>& env) {
+  for (const std::string& entry : env) {
+    if (entry.starts_with("PATH=")) return entry.substr(5);
+  }
+  return "/usr/local/bin:/usr/bin:/bin";
+}
+
+// execvp's search, done in the parent so the child needs no allocation.
+Result<std::string> resolve_program(const SpawnOptions& options) {
+  const std::string& name = options.argv.front();
+  if (name.empty()) return util::fail("cannot start a process: the program name is empty");
+  if (name.find('/') != std::string::npos) return name;
+  const std::string path = path_of(options.env);
+  for (const std::string& dir : util::split(path, ':')) {
+    fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
+    if (candidate.is_relative() && !options.cwd.empty()) candidate = options.cwd / candidate;
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate.string();
+    }
+  }
+  return util::fail("cannot find the program '" + name + "' in PATH (" + path + ")");
+}
+
+std::string describe_step(const ChildFailure& failure, const ChildPlan& plan, const SpawnOptions& options) {
+  switch (failure.step) {
+    case Step::kSession: return "cannot start a new session";
+    case Step::kSignals: return "cannot reset the signal mask";
+    case Step::kJoinCgroup:
+      return "cannot join the cgroup (" +
+             (failure.index >= 0 && static_cast<size_t>(failure.index) < plan.procs_files.size()
+                  ? plan.procs_files[static_cast<size_t>(failure.index)]
+                  : std::string("?")) +
+             ")";
+    case Step::kNamespace: return "cannot create a mount namespace for the private /tmp";
+    case Step::kUserNamespace: return "cannot create a user namespace for the private /tmp (not running as root)";
+    case Step::kUidMap: return "cannot map the user into the namespace of the private /tmp";
+    case Step::kPrivateMounts: return "cannot make the mounts of the new namespace private";
+    case Step::kMountTmp: return "cannot mount the private /tmp";
+    case Step::kRlimit: return "cannot set the open-file limit to " + std::to_string(options.max_open_files);
+    case Step::kChdir: return "cannot change directory to " + plan.cwd;
+    case Step::kStdio: return "cannot set up stdin/stdout/stderr";
+    case Step::kCloseFds: return "cannot close inherited file descriptors";
+    case Step::kExec: return "cannot execute " + plan.program;
+  }
+  return "cannot start the process";
+}
+
+// --- In the child: async-signal-safe calls only, no allocation. ---
+
+[[noreturn]] void child_fail(int report_fd, Step step, int index = 0) {
+  const ChildFailure failure{step, index, errno};
+  ssize_t ignored = ::write(report_fd, &failure, sizeof failure);
+  (void)ignored;
+  ::_exit(127);
+}
+
+bool write_all(const char* path, const std::string& text) {
+  const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  return ok;
+}
+
+// Onto `target`, without losing it when `fd` happens to be `target` already.
+bool install_fd(int fd, int target) {
+  if (fd == target) return ::fcntl(fd, F_SETFD, 0) == 0;
+  return ::dup2(fd, target) == target;
+}
+
+void private_tmp(const ChildPlan& plan, int report) {
+  if (::unshare(CLONE_NEWNS) != 0) {
+    if (errno != EPERM) child_fail(report, Step::kNamespace);
+    // Not privileged: a user namespace, where we own the mount namespace too.
+    if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) child_fail(report, Step::kUserNamespace);
+    if (!write_all("/proc/self/setgroups", "deny") || !write_all("/proc/self/uid_map", plan.uid_map) ||
+        !write_all("/proc/self/gid_map", plan.gid_map)) {
+      child_fail(report, Step::kUidMap);
+    }
+  }
+  // Without this, the tmpfs would propagate back to the host's mount namespace.
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) child_fail(report, Step::kPrivateMounts);
+  if (::mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, plan.tmp_options.c_str()) != 0) {
+    child_fail(report, Step::kMountTmp);
+  }
+}
+
+[[noreturn]] void run_child(const ChildPlan& plan, int report) {
+  if (::setsid() < 0) child_fail(report, Step::kSession);
+  // The parent blocks SIGINT/SIGTERM/SIGHUP for its watcher thread; blocked and
+  // ignored signals survive exec, so restore both.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  for (int signo = 1; signo < NSIG; ++signo) {
+    if (signo != SIGKILL && signo != SIGSTOP) ::sigaction(signo, &dfl, nullptr);  // glibc-internal ones refuse
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) child_fail(report, Step::kSignals);
+
+  // Join before anything else runs, so every later allocation and child is inside.
+  for (size_t i = 0; i < plan.procs_files.size(); ++i) {
+    if (!write_all(plan.procs_files[i].c_str(), "0")) child_fail(report, Step::kJoinCgroup, static_cast<int>(i));
+  }
+  if (plan.private_tmp) private_tmp(plan, report);
+  if (plan.max_open_files > 0) {
+    const struct rlimit limit {plan.max_open_files, plan.max_open_files};
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) child_fail(report, Step::kRlimit);
+  }
+  if (!plan.cwd.empty() && ::chdir(plan.cwd.c_str()) != 0) child_fail(report, Step::kChdir);
+
+  // Move the sources above 2 first, so that e.g. stdout_fd == 2 is not clobbered.
+  int in = plan.stdin_fd >= 0 ? ::fcntl(plan.stdin_fd, F_DUPFD_CLOEXEC, 3) : ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int out = plan.stdout_fd >= 0 ? ::fcntl(plan.stdout_fd, F_DUPFD_CLOEXEC, 3) : 1;
+  int err = plan.stderr_fd >= 0 ? ::fcntl(plan.stderr_fd, F_DUPFD_CLOEXEC, 3) : 2;
+  if (in < 0 || out < 0 || err < 0) child_fail(report, Step::kStdio);
+  if (!install_fd(in, 0) || !install_fd(out, 1) || !install_fd(err, 2)) child_fail(report, Step::kStdio);
+
+  // Marked close-on-exec rather than closed: the report pipe must stay open until exec.
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+    if ((report > 3 && ::close_range(3, static_cast<unsigned>(report) - 1, 0) != 0) ||
+        ::close_range(static_cast<unsigned>(report) + 1, ~0U, 0) != 0) {
+      child_fail(report, Step::kCloseFds);
+    }
+  }
+  ::execve(plan.program.c_str(), plan.argv.data(), plan.envp.data());
+  child_fail(report, Step::kExec);
+}
+
+ExitStatus status_of(const siginfo_t& info) {
+  ExitStatus status;
+  if (info.si_code == CLD_EXITED) {
+    status.kind = ExitStatus::Kind::kExited;
+  } else {
+    status.kind = ExitStatus::Kind::kSignaled;
+    status.core_dumped = info.si_code == CLD_DUMPED;
+  }
+  status.value = info.si_status;
+  return status;
+}
+
+}  // namespace
+
+Result<Process> Process::spawn(const SpawnOptions& options) {
+  if (options.argv.empty()) return util::fail("cannot start a process: no program given");
+  ChildPlan plan;
+  auto program = resolve_program(options);
+  if (!program) return std::unexpected(program.error());
+  plan.program = std::move(*program);
+  plan.argv_storage = options.argv;
+  for (std::string& arg : plan.argv_storage) plan.argv.push_back(arg.data());
+  plan.argv.push_back(nullptr);
+  std::vector<std::string> env = options.env;
+  for (std::string& entry : env) plan.envp.push_back(entry.data());
+  plan.envp.push_back(nullptr);
+  if (options.cgroup) {
+    for (const fs::path& file : options.cgroup->procs_files()) plan.procs_files.push_back(file.string());
+  }
+  plan.cwd = options.cwd.string();
+  plan.private_tmp = options.tmp == TmpIsolation::kPrivate;
+  plan.tmp_options = "size=" + std::to_string(options.tmp_bytes) + ",mode=1777";
+  plan.uid_map = std::to_string(::geteuid()) + " " + std::to_string(::geteuid()) + " 1";
+  plan.gid_map = std::to_string(::getegid()) + " " + std::to_string(::getegid()) + " 1";
+  plan.max_open_files = options.max_open_files > 0 ? static_cast<rlim_t>(options.max_open_files) : 0;
+  plan.stdin_fd = options.stdin_fd;
+  plan.stdout_fd = options.stdout_fd;
+  plan.stderr_fd = options.stderr_fd;
+
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return util::fail_errno("cannot create a pipe");
+  util::UniqueFd report_read(pipe_fds[0]);
+  util::UniqueFd report_write(pipe_fds[1]);
+
+  const pid_t pid = ::fork();
+  if (pid < 0) return util::fail_errno("cannot fork");
+  if (pid == 0) run_child(plan, report_write.get());
+  report_write.reset();
+
+  util::UniqueFd pidfd(pidfd_open(pid));
+  const int pidfd_errno = errno;
+  ChildFailure failure{};
+  ssize_t n;
+  do {
+    n = ::read(report_read.get(), &failure, sizeof failure);
+  } while (n < 0 && errno == EINTR);
+  if (n != 0 || !pidfd) {
+    if (n == 0) ::kill(pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (n == static_cast<ssize_t>(sizeof failure)) {
+      errno = failure.error;
+      return std::unexpected(util::errno_error(describe_step(failure, plan, options)));
+    }
+    if (n != 0) return util::fail("cannot start " + plan.program + ": its set-up ended without a report");
+    errno = pidfd_errno;
+    return util::fail_errno("cannot open a pidfd for process " + std::to_string(pid));
+  }
+  return Process(pid, std::move(pidfd));
+}
+
+Process::Process(pid_t pid, util::UniqueFd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {
+  const int fd = pidfd_.get();
+  cleanup_ = std::make_unique<util::CleanupHook>([fd, pid] {
+    ::kill(-pid, SIGKILL);  // its process group: children that did not move away
+    pidfd_send_signal(fd, SIGKILL);
+  });
+}
+
+Process::Process(Process&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)),
+      pidfd_(std::move(other.pidfd_)),
+      status_(std::move(other.status_)),
+      cleanup_(std::move(other.cleanup_)) {}
+
+Process& Process::operator=(Process&& other) noexcept {
+  if (this != &other) {
+    end_child();
+    pid_ = std::exchange(other.pid_, -1);
+    pidfd_ = std::move(other.pidfd_);
+    status_ = std::move(other.status_);
+    cleanup_ = std::move(other.cleanup_);
+  }
+  return *this;
+}
+
+Process::~Process() { end_child(); }
+
+void Process::end_child() {
+  if (!pidfd_ || status_) return;
+  // Not yet reaped, so the process group id cannot have been reused.
+  ::kill(-pid_, SIGKILL);
+  kill(SIGKILL);
+  wait();
+}
+
+void Process::reaped(ExitStatus status) {
+  status_ = status;
+  cleanup_.reset();
+}
+
+ExitStatus Process::wait() {
+  if (status_) return *status_;
+  siginfo_t info{};
+  while (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_.get()), &info, WEXITED) != 0) {
+    if (errno != EINTR) {
+      // Reaped elsewhere (SIGCHLD ignored): the status is lost.
+      reaped(ExitStatus{ExitStatus::Kind::kExited, -1, false});
+      return *status_;
+    }
+  }
+  reaped(status_of(info));
+  return *status_;
+}
+
+std::optional<ExitStatus> Process::try_wait() {
+  if (status_) return status_;
+  siginfo_t info{};
+  if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_.get()), &info, WEXITED | WNOHANG) != 0) {
+    if (errno == EINTR) return std::nullopt;
+    reaped(ExitStatus{ExitStatus::Kind::kExited, -1, false});
+    return status_;
+  }
+  if (info.si_pid == 0) return std::nullopt;
+  reaped(status_of(info));
+  return status_;
+}
+
+void Process::kill(int signo) {
+  // ESRCH once it has exited; the pidfd never names another process.
+  if (pidfd_) pidfd_send_signal(pidfd_.get(), signo);
+}
+
+}  // namespace sweetspot::sandbox

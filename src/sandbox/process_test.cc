@@ -1,0 +1,213 @@
+#include "sandbox/process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "sandbox/test_support.h"
+#include "util/strings.h"
+
+namespace sweetspot::sandbox {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_captured;
+using testing::shell;
+
+// True when this process has no child left, reaped or not.
+bool no_children() {
+  siginfo_t info{};
+  return ::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 && errno == ECHILD;
+}
+
+TEST(Process, RunsWithGivenArgvEnvironmentAndDirectory) {
+  SpawnOptions options = shell("echo \"$0 $1 $FOO\"; pwd");
+  options.argv.insert(options.argv.end(), {"zero", "one"});
+  options.env.push_back("FOO=bar");
+  options.cwd = "/usr";
+  auto done = run_captured(options);
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->out, "zero one bar\n/usr\n");
+  EXPECT_EQ(done->status.kind, ExitStatus::Kind::kExited);
+  EXPECT_EQ(done->status.value, 0);
+}
+
+TEST(Process, ResolvesProgramThroughThePathOfItsEnvironment) {
+  SpawnOptions options;
+  options.argv = {"echo", "found"};
+  options.env = {"PATH=/nonexistent:/bin"};
+  options.tmp = TmpIsolation::kShared;
+  auto done = run_captured(options);
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->out, "found\n");
+}
+
+TEST(Process, ReportsExitStatusAndSignalInLambdasWording) {
+  auto exited = run_captured(shell("exit 3"));
+  ASSERT_TRUE(exited);
+  EXPECT_EQ(exited->status.kind, ExitStatus::Kind::kExited);
+  EXPECT_EQ(exited->status.value, 3);
+  EXPECT_EQ(exited->status.describe(), "exit status 3");
+
+  auto crashed = run_captured(shell("kill -SEGV $$"));
+  ASSERT_TRUE(crashed);
+  EXPECT_EQ(crashed->status.kind, ExitStatus::Kind::kSignaled);
+  EXPECT_EQ(crashed->status.value, SIGSEGV);
+  EXPECT_TRUE(crashed->status.describe().starts_with("signal: segmentation fault"));
+}
+
+TEST(Process, KillFromAnotherThreadEndsABlockingWait) {
+  auto process = Process::spawn(shell("exec sleep 30"));
+  ASSERT_TRUE(process) << process.error().message;
+  std::optional<ExitStatus> status;
+  std::thread waiter([&] { status = process->wait(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  process->kill(SIGKILL);
+  waiter.join();
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->describe(), "signal: killed");
+  EXPECT_EQ(process->wait().value, SIGKILL);  // the same status again
+  process->kill(SIGKILL);                      // harmless once reaped
+}
+
+TEST(Process, TryWaitSeesRunningThenExited) {
+  auto process = Process::spawn(shell("read line"));  // stdin is /dev/null: returns at once
+  ASSERT_TRUE(process);
+  auto status = process->wait();
+  EXPECT_EQ(status.kind, ExitStatus::Kind::kExited);
+  auto sleeper = Process::spawn(shell("exec sleep 30"));
+  ASSERT_TRUE(sleeper);
+  EXPECT_FALSE(sleeper->try_wait().has_value());
+  sleeper->kill(SIGTERM);
+  EXPECT_EQ(sleeper->wait().describe(), "signal: terminated");
+  EXPECT_EQ(sleeper->try_wait()->value, SIGTERM);
+}
+
+TEST(Process, FailedSpawnNamesTheStepAndLeavesNoZombie) {
+  SpawnOptions missing = shell("");
+  missing.argv = {"/nonexistent/bootstrap"};
+  auto failed = Process::spawn(missing);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().message, "cannot execute /nonexistent/bootstrap: No such file or directory");
+  EXPECT_TRUE(no_children());
+
+  SpawnOptions bad_dir = shell("true");
+  bad_dir.cwd = "/nonexistent-dir";
+  auto no_dir = Process::spawn(bad_dir);
+  ASSERT_FALSE(no_dir);
+  EXPECT_EQ(no_dir.error().message, "cannot change directory to /nonexistent-dir: No such file or directory");
+  EXPECT_TRUE(no_children());
+
+  SpawnOptions not_in_path = shell("");
+  not_in_path.argv = {"no-such-program-sweetspot"};
+  auto not_found = Process::spawn(not_in_path);
+  ASSERT_FALSE(not_found);
+  EXPECT_NE(not_found.error().message.find("cannot find the program 'no-such-program-sweetspot' in PATH"),
+            std::string::npos);
+}
+
+TEST(Process, DestructorKillsAndReapsARunningChild) {
+  pid_t pid = -1;
+  {
+    auto process = Process::spawn(shell("sleep 30 & exec sleep 30"));
+    ASSERT_TRUE(process);
+    pid = process->pid();
+  }
+  EXPECT_NE(::kill(pid, 0), 0);  // gone and reaped
+  EXPECT_TRUE(no_children());
+}
+
+TEST(Process, ChildHasDefaultSignalsItsOwnSessionAndOnlyStdio) {
+  // What the parent blocks or ignores must not reach the child.
+  sigset_t block, old_mask;
+  sigemptyset(&block);
+  sigaddset(&block, SIGTERM);
+  ::pthread_sigmask(SIG_BLOCK, &block, &old_mask);
+  struct sigaction ignore {}, old_action {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGUSR2, &ignore, &old_action);
+  const int leaked = ::open("/dev/null", O_RDONLY);  // not CLOEXEC on purpose
+
+  SpawnOptions status_file = shell("");
+  status_file.argv = {"/bin/cat", "/proc/self/status", "/proc/self/stat"};
+  auto captured = run_captured(status_file);
+  SpawnOptions fds = shell("");
+  fds.argv = {"/bin/ls", "/proc/self/fd"};
+  auto listed = run_captured(fds);
+
+  ::close(leaked);
+  ::sigaction(SIGUSR2, &old_action, nullptr);
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+
+  ASSERT_TRUE(captured);
+  EXPECT_NE(captured->out.find("SigBlk:\t0000000000000000"), std::string::npos) << captured->out;
+  EXPECT_NE(captured->out.find("SigIgn:\t0000000000000000"), std::string::npos) << captured->out;
+  // /proc/self/stat: pid (comm) state ppid pgrp session ...
+  const std::string stat = captured->out.substr(captured->out.rfind('\n', captured->out.size() - 2) + 1);
+  const auto fields = util::split(stat.substr(stat.find(") ") + 2), ' ');
+  const std::string pid = stat.substr(0, stat.find(' '));
+  EXPECT_EQ(fields.at(2), pid) << "process group";
+  EXPECT_EQ(fields.at(3), pid) << "session";
+
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->out, "0\n1\n2\n3\n");  // 3 is ls's own directory handle
+}
+
+TEST(Process, StdoutAndStderrGoWhereAsked) {
+  int out[2], err[2];
+  ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
+  ASSERT_EQ(::pipe2(err, O_CLOEXEC), 0);
+  SpawnOptions options = shell("echo to-out; echo to-err >&2");
+  options.stdout_fd = out[1];
+  options.stderr_fd = err[1];
+  auto process = Process::spawn(options);
+  ::close(out[1]);
+  ::close(err[1]);
+  ASSERT_TRUE(process);
+  EXPECT_EQ(process->wait().value, 0);
+  char buffer[64];
+  ssize_t n = ::read(out[0], buffer, sizeof buffer);
+  EXPECT_EQ(std::string(buffer, n > 0 ? static_cast<size_t>(n) : 0), "to-out\n");
+  n = ::read(err[0], buffer, sizeof buffer);
+  EXPECT_EQ(std::string(buffer, n > 0 ? static_cast<size_t>(n) : 0), "to-err\n");
+  ::close(out[0]);
+  ::close(err[0]);
+}
+
+TEST(Process, OpenFileLimitIsApplied) {
+  SpawnOptions options = shell("ulimit -n; ulimit -Hn");
+  options.max_open_files = 777;
+  auto done = run_captured(options);
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->out, "777\n777\n");
+}
+
+TEST(Process, PrivateTmpIsSeparateFromTheHostsAndSized) {
+  const std::string host_file = "/tmp/sweetspot-host-" + std::to_string(::getpid());
+  const std::string child_file = "/tmp/sweetspot-child-" + std::to_string(::getpid());
+  std::ofstream(host_file) << "host";
+  SpawnOptions options = shell("ls -a /tmp; echo child > " + child_file + " && cat " + child_file +
+                                   "; stat -f -c 'blocks=%b size=%S' /tmp; stat -c 'mode=%a' /tmp",
+                               TmpIsolation::kPrivate);
+  options.tmp_bytes = 64ll << 20;
+  auto done = run_captured(options);
+  fs::remove(host_file);
+  if (!done && ::geteuid() != 0) {
+    SWEETSPOT_REQUIRE(false, "no private /tmp without root here: " + done.error().message);
+  }
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->status.value, 0) << done->out;
+  EXPECT_EQ(done->out.find("sweetspot-host-"), std::string::npos) << done->out;
+  EXPECT_NE(done->out.find("child\n"), std::string::npos) << done->out;
+  EXPECT_NE(done->out.find("mode=1777"), std::string::npos) << done->out;
+  // 64 MiB in 4 KiB blocks.
+  EXPECT_NE(done->out.find("blocks=16384 size=4096"), std::string::npos) << done->out;
+  EXPECT_FALSE(fs::exists(child_file));
+}
+
+}  // namespace
+}  // namespace sweetspot::sandbox
