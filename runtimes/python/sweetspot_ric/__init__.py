@@ -1,0 +1,1 @@
+"""The pieces of sweetspot's Python runtime interface client (see ../bootstrap.py)."""

@@ -1,0 +1,88 @@
+"""print() and logging as a Lambda function sees them: every write reaches the log at
+once (no buffering), and the root logger writes
+`[LEVEL]\\t<UTC timestamp>\\t<request id>\\t<message>` lines to stdout."""
+
+import logging
+import os
+import sys
+import time
+
+from . import errors
+
+
+class Unbuffered:
+    """Wraps a text stream so each write is flushed: output written just before a
+    crash, timeout or freeze still reaches the log."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        written = self._stream.write(text)
+        self._stream.flush()
+        return written
+
+    def writelines(self, lines):
+        self._stream.writelines(lines)
+        self._stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+class _RequestIdFilter(logging.Filter):
+    def __init__(self):
+        super().__init__()
+        self.request_id = ""
+
+    def filter(self, record):
+        record.aws_request_id = self.request_id
+        return True
+
+
+class _LambdaFormatter(logging.Formatter):
+    converter = time.gmtime
+
+    def __init__(self):
+        super().__init__(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s",
+            "%Y-%m-%dT%H:%M:%S",
+        )
+
+
+class _StdoutHandler(logging.Handler):
+    """Looks sys.stdout up at each record, so it follows the Unbuffered wrapper."""
+
+    def emit(self, record):
+        try:
+            sys.stdout.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
+class FunctionLog:
+    """Installs the streams and the root logger handler; tells the logger which
+    request is running."""
+
+    def __init__(self):
+        sys.stdout = Unbuffered(sys.stdout)
+        sys.stderr = Unbuffered(sys.stderr)
+        self._filter = _RequestIdFilter()
+        handler = _StdoutHandler()
+        handler.setFormatter(_LambdaFormatter())
+        handler.addFilter(self._filter)
+        root = logging.getLogger()
+        root.addHandler(handler)
+        # As in Lambda, the root logger keeps Python's default level (WARNING)
+        # unless the function's log level is configured.
+        level = (os.environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper()
+        if level in ("TRACE", "DEBUG"):
+            root.setLevel(logging.DEBUG)
+        elif level in ("INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL"):
+            root.setLevel({"WARN": "WARNING", "FATAL": "CRITICAL"}.get(level, level))
+
+    def set_request_id(self, request_id):
+        self._filter.request_id = request_id or ""
+
+    def error(self, error):
+        sys.stdout.write(errors.log_text(error))

@@ -1,0 +1,211 @@
+#include "engine/runtime_launch.h"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+
+#include "util/strings.h"
+
+namespace sweetspot::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+#ifndef SWEETSPOT_RUNTIMES_DIR
+#error "SWEETSPOT_RUNTIMES_DIR must name the runtimes folder (set in src/engine/CMakeLists.txt)"
+#endif
+
+std::string getenv_or(const char* name, std::string fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::string(value) : std::move(fallback);
+}
+
+bool is_executable_file(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
+}
+
+// Like execvp's search: the first executable `name` on the caller's PATH.
+std::optional<fs::path> find_on_path(const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    return is_executable_file(name) ? std::optional<fs::path>(fs::absolute(name)) : std::nullopt;
+  }
+  for (const std::string& dir : util::split(getenv_or("PATH", "/usr/local/bin:/usr/bin:/bin"), ':')) {
+    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
+    if (is_executable_file(candidate)) return fs::absolute(candidate);
+  }
+  return std::nullopt;
+}
+
+bool is_script(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::array<char, 2> head{};
+  return in.read(head.data(), head.size()) && head[0] == '#' && head[1] == '!';
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// A `python3` on PATH is often a wrapper script (pyenv's shims run bash and pyenv
+// first, ~100 ms). Lambda starts the interpreter itself, so cold starts are
+// measured with the real interpreter: ask the wrapper once which one it runs.
+fs::path real_interpreter(const fs::path& python) {
+  if (!is_script(python)) return python;
+  static std::mutex mutex;
+  static std::map<fs::path, fs::path> cache;
+  std::lock_guard lock(mutex);
+  if (auto it = cache.find(python); it != cache.end()) return it->second;
+  fs::path resolved = python;
+  const std::string command = shell_quote(python.string()) + " -c 'import sys; print(sys.executable)' 2>/dev/null";
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    std::array<char, 4096> buffer{};
+    std::string output;
+    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
+    const std::string path(util::trim(output));
+    if (::pclose(pipe) == 0 && !path.empty() && is_executable_file(path)) resolved = path;
+  }
+  cache.emplace(python, resolved);
+  return resolved;
+}
+
+util::Result<fs::path> python_interpreter(const FunctionConfig& config) {
+  if (!config.python.empty()) {
+    auto found = find_on_path(config.python.string());
+    if (!found) {
+      return util::fail(fmt::format("--python {}: not an executable file (nor a program on PATH): give the path of a "
+                                    "Python 3 interpreter",
+                                    config.python.string()));
+    }
+    return real_interpreter(*found);
+  }
+  auto found = find_on_path("python3");
+  if (!found) found = find_on_path("python");
+  if (!found) {
+    return util::fail(fmt::format("function {} ({}) needs Python, but there is no python3 on PATH: install Python 3 "
+                                  "or give one with --python PATH",
+                                  config.name, config.runtime_id));
+  }
+  return real_interpreter(*found);
+}
+
+// Lambda's library path, with the code directory where /var/task is.
+std::string library_path(const fs::path& code_dir) {
+  std::string path = code_dir.string() + ":" + (code_dir / "lib").string();
+  if (const char* host = std::getenv("LD_LIBRARY_PATH"); host != nullptr && *host != '\0') path += std::string(":") + host;
+  return path;
+}
+
+util::Result<void> add_provided(const FunctionConfig& config, LaunchSpec& spec) {
+  const fs::path bootstrap = config.code_dir / "bootstrap";
+  if (!fs::exists(bootstrap)) {
+    return util::fail(fmt::format("{} is missing: a custom runtime ({}) needs an executable file named bootstrap in "
+                                  "the function's directory",
+                                  bootstrap.string(), config.runtime_id));
+  }
+  if (!is_executable_file(bootstrap)) {
+    return util::fail(fmt::format("{} is not executable: a custom runtime starts it as a program (chmod +x {})",
+                                  bootstrap.string(), bootstrap.string()));
+  }
+  spec.argv = {bootstrap.string()};
+  spec.env["LAMBDA_RUNTIME_DIR"] = config.code_dir.string();
+  return {};
+}
+
+util::Result<void> add_python(const FunctionConfig& config, LaunchSpec& spec) {
+  const fs::path dir = runtimes_dir() / "python";
+  const fs::path bootstrap = dir / "bootstrap.py";
+  if (!fs::is_regular_file(bootstrap)) {
+    return util::fail(fmt::format("{} is missing: set SWEETSPOT_RUNTIMES_DIR to the runtimes folder of the sweetspot "
+                                  "sources",
+                                  bootstrap.string()));
+  }
+  auto python = python_interpreter(config);
+  if (!python) return std::unexpected(python.error());
+  spec.argv = {python->string(), bootstrap.string()};
+  spec.env["LAMBDA_RUNTIME_DIR"] = dir.string();
+  spec.env["PYTHONUNBUFFERED"] = "1";
+  // Lambda's code directory is read-only: no __pycache__ is written into the user's code.
+  spec.env["PYTHONDONTWRITEBYTECODE"] = "1";
+  return {};
+}
+
+util::Result<void> add_node(const FunctionConfig& config, LaunchSpec& spec) {
+  const fs::path dir = runtimes_dir() / "node";
+  const fs::path addon = dir / "node_modules" / "aws-lambda-ric" / "dist" / "rapid-client.node";
+  if (!fs::is_regular_file(addon)) {
+    return util::fail(fmt::format("the Node.js runtime interface client (aws-lambda-ric) is not installed in {}: run "
+                                  "scripts/install-deps (it runs npm install there)",
+                                  (dir / "node_modules").string()));
+  }
+  auto node = find_on_path("node");
+  if (!node) {
+    return util::fail(fmt::format("function {} ({}) needs Node.js, but there is no node on PATH: install it "
+                                  "(scripts/install-deps)",
+                                  config.name, config.runtime_id));
+  }
+  // The V8 heap limits Lambda's nodejs runtimes set from the memory size: a tenth
+  // for the young generation, the rest for the old one.
+  const int new_space = config.memory_mb / 10;
+  spec.argv = {node->string(),
+               "--expose-gc",
+               "--max-http-header-size",
+               "81920",
+               fmt::format("--max-semi-space-size={}", new_space / 2),
+               fmt::format("--max-old-space-size={}", config.memory_mb - new_space),
+               (dir / "bootstrap.mjs").string()};
+  spec.env["LAMBDA_RUNTIME_DIR"] = dir.string();
+  spec.env["NODE_PATH"] = config.code_dir.string();
+  return {};
+}
+
+}  // namespace
+
+fs::path runtimes_dir() {
+  const char* dir = std::getenv("SWEETSPOT_RUNTIMES_DIR");
+  return (dir != nullptr && *dir != '\0') ? fs::path(dir) : fs::path(SWEETSPOT_RUNTIMES_DIR);
+}
+
+util::Result<LaunchSpec> launch_spec(const FunctionConfig& config) {
+  LaunchSpec spec;
+  spec.working_dir = config.code_dir;
+  util::Result<void> added;
+  switch (config.runtime) {
+    case RuntimeFamily::kProvided: added = add_provided(config, spec); break;
+    case RuntimeFamily::kPython: added = add_python(config, spec); break;
+    case RuntimeFamily::kNode: added = add_node(config, spec); break;
+  }
+  if (!added) return std::unexpected(added.error());
+  spec.env["_HANDLER"] = config.handler;
+  spec.env["LAMBDA_TASK_ROOT"] = config.code_dir.string();
+  // Lambda names the managed language runtimes here; OS-only (provided) runtimes get none.
+  if (config.runtime != RuntimeFamily::kProvided) spec.env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + config.runtime_id;
+  spec.env["PATH"] = getenv_or("PATH", "/usr/local/bin:/usr/bin:/bin");
+  spec.env["LD_LIBRARY_PATH"] = library_path(config.code_dir);
+  return spec;
+}
+
+std::map<std::string, std::string> caller_aws_environment() {
+  static constexpr std::string_view kNames[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                                                "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"};
+  std::map<std::string, std::string> out;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string_view key = entry.substr(0, eq);
+    const bool wanted = std::ranges::find(kNames, key) != std::end(kNames) || key.starts_with("AWS_ENDPOINT_URL_");
+    if (wanted) out.emplace(key, entry.substr(eq + 1));
+  }
+  return out;
+}
+
+}  // namespace sweetspot::engine

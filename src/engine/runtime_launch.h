@@ -1,0 +1,35 @@
+// How each runtime family is started: the command line and the variables only
+// that runtime needs. The execution environment adds Lambda's reserved ones
+// (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME, ...) and the function's own.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/function_config.h"
+#include "util/error.h"
+
+namespace sweetspot::engine {
+
+struct LaunchSpec {
+  std::vector<std::string> argv;  // argv[0] is an absolute path
+  std::map<std::string, std::string> env;
+  std::filesystem::path working_dir;  // the code directory, as /var/task is in Lambda
+};
+
+// provided.*: <code>/bootstrap. python3.x: <python3> <runtimes>/python/bootstrap.py.
+// nodejs*: node <Lambda's V8 flags> <runtimes>/node/bootstrap.mjs (aws-lambda-ric).
+util::Result<LaunchSpec> launch_spec(const FunctionConfig& config);
+
+// Where runtimes/ is: $SWEETSPOT_RUNTIMES_DIR, else the source tree's, fixed at build time.
+std::filesystem::path runtimes_dir();
+
+// The caller's AWS credentials, region and endpoints (AWS_ACCESS_KEY_ID,
+// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION,
+// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_*), passed through so that an SDK inside the
+// function reaches what the user's shell reaches. Never print these values.
+std::map<std::string, std::string> caller_aws_environment();
+
+}  // namespace sweetspot::engine

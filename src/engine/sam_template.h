@@ -1,0 +1,35 @@
+// Reads one AWS::Serverless::Function of an AWS SAM template, with the template's
+// Globals.Function applied as `sam local invoke` applies them.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "engine/backend.h"
+#include "util/error.h"
+
+namespace sweetspot::engine {
+
+struct TemplateFunction {
+  std::string logical_id;
+  std::filesystem::path code_dir;  // CodeUri resolved against the template's folder
+  std::optional<std::string> runtime_id;
+  std::optional<std::string> handler;
+  std::optional<int> memory_mb;
+  std::optional<double> timeout_s;
+  std::optional<int> tmp_mb;
+  std::optional<Architecture> architecture;
+  std::map<std::string, std::string> environment;
+  // Variables whose value is an intrinsic function sweetspot cannot evaluate
+  // locally (e.g. !GetAtt Table.Arn): name -> the message to show unless the
+  // user gives the value with --env.
+  std::map<std::string, std::string> unresolved_environment;
+};
+
+// `function_id` may be empty when the template defines exactly one function.
+util::Result<TemplateFunction> read_sam_function(const std::filesystem::path& template_file,
+                                                 const std::string& function_id);
+
+}  // namespace sweetspot::engine
