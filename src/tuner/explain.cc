@@ -1,0 +1,175 @@
+#include "tuner/explain.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "engine/lambda_limits.h"
+#include "tuner/tuner.h"
+#include "util/strings.h"
+
+namespace sweetspot::tuner {
+
+namespace {
+
+std::string mb(int memory_mb) { return util::with_thousands(memory_mb) + " MB"; }
+
+std::string percentile_name(double p) {
+  return std::floor(p) == p ? fmt::format("p{:.0f}", p) : fmt::format("p{}", p);
+}
+
+std::string limit_text(const LatencyLimit& limit) {
+  return fmt::format("{} <= {:g} ms", percentile_name(limit.percentile), limit.max_ms);
+}
+
+// "4.1x faster than 128 MB" / "as fast as" / "12% slower than".
+std::string speed_versus(const SizeResult& a, const SizeResult& b) {
+  const double ratio = b.typical_duration_ms / a.typical_duration_ms;
+  if (ratio >= 1.05) return fmt::format("{:.1f}x faster than {}", ratio, mb(b.memory_mb));
+  if (ratio > 0.95) return fmt::format("about as fast as {}", mb(b.memory_mb));
+  return fmt::format("{:.0f}% slower than {}", (1 / ratio - 1) * 100, mb(b.memory_mb));
+}
+
+// "for 9% more per call" / "for 2.3x the cost per call" / "for 12% less per call".
+std::string cost_versus(const SizeResult& a, const SizeResult& b) {
+  const double ratio = a.cost.total() / b.cost.total();
+  if (ratio >= 2) return fmt::format("for {:.1f}x the cost per call", ratio);
+  if (ratio > 1.005) return fmt::format("for {:.0f}% more per call", (ratio - 1) * 100);
+  if (ratio < 0.995) return fmt::format("for {:.0f}% less per call", (1 - ratio) * 100);
+  return "at the same cost per call";
+}
+
+std::string strategy_phrase(const Plan& plan) {
+  const auto& s = plan.strategy;
+  std::string what;
+  switch (s.kind) {
+    case StrategyKind::kCost: what = "the cheapest size"; break;
+    case StrategyKind::kSpeed: what = "the fastest size"; break;
+    case StrategyKind::kBalanced:
+      what = fmt::format("the best balance of cost and speed (weight {:g})", s.weight);
+      break;
+  }
+  if (s.limit) what += " with " + limit_text(*s.limit);
+  return what;
+}
+
+// Why the workload's kind leads to this kind of answer.
+std::string consequence(const DurationModel& model) {
+  switch (model.kind()) {
+    case WorkloadKind::kIoBound:
+      return "Waiting is billed per GB-second like work, so memory beyond what it needs adds cost without "
+             "adding speed.";
+    case WorkloadKind::kMixed:
+      return "More memory shortens only its CPU part, so cost rises once the CPU part is small.";
+    case WorkloadKind::kCpuBound:
+      if (model.parallelism_measured() && model.serial_fraction() < 0.9) {
+        return "Below the point where it stops using more vCPUs, duration falls about as fast as the price per "
+               "millisecond rises, so cost stays nearly flat while it gets faster.";
+      }
+      return "Up to 1,769 MB its duration falls about as fast as the price per millisecond rises, so the cost per "
+             "call stays nearly flat; above that, more memory only costs more.";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string format_usd(double usd) {
+  if (usd == 0) return "$0";
+  if (usd >= 0.01) return fmt::format("${:.2f}", usd);
+  return fmt::format("${:.3g}", usd);
+}
+
+void explain(TuneResult& r) {
+  r.headline.clear();
+  r.reasoning.clear();
+  r.warnings.clear();
+  const Plan& plan = r.plan;
+
+  const SizeResult* smallest = nullptr;
+  const SizeResult* fastest = nullptr;
+  for (const auto& s : r.sizes) {
+    if (!s.feasible) continue;
+    if (!smallest) smallest = &s;
+    if (!fastest || s.typical_duration_ms < fastest->typical_duration_ms) fastest = &s;
+  }
+
+  if (const SizeResult* chosen = r.recommended()) {
+    r.headline = fmt::format("{}: {}", mb(chosen->memory_mb), strategy_phrase(plan));
+    if (chosen != smallest) {
+      r.headline += fmt::format("; {} {}", speed_versus(*chosen, *smallest), cost_versus(*chosen, *smallest));
+    } else if (fastest && fastest != chosen) {
+      r.headline += fmt::format("; the fastest, {}, is {} {}", mb(fastest->memory_mb),
+                                speed_versus(*fastest, *chosen), cost_versus(*fastest, *chosen));
+    }
+    if (chosen->support.cpu_capped_by_host()) {
+      r.reasoning.push_back(fmt::format(
+          "{} was measured with {:.2f} vCPUs where Lambda gives {:.2f}: this host has too few cores, so on Lambda it "
+          "will be faster than measured here.",
+          mb(chosen->memory_mb), chosen->support.effective_cpus, chosen->support.requested_cpus));
+    }
+  } else if (!r.choice.limit_met && r.closest()) {
+    const SizeResult* closest = r.closest();
+    r.headline = fmt::format("No size meets {}: the closest is {} at {} = {:.1f} ms", limit_text(*plan.strategy.limit),
+                             mb(closest->memory_mb), percentile_name(plan.strategy.limit->percentile),
+                             closest->latency_ms);
+  } else {
+    r.headline = "No size worked: every measured size failed (reasons below)";
+  }
+
+  if (r.model) r.reasoning.push_back("The function is " + r.model->describe() + ". " + consequence(*r.model));
+
+  if (r.search) {
+    const int sweep_sizes = (engine::kMaxMemoryMb - engine::kMinMemoryMb) / 64 + 1;
+    std::string line = fmt::format(
+        "Searched {}-{}: measured {} sizes ({} invokes, {:.0f}% of the {} a 64 MB sweep needs); {}.",
+        util::with_thousands(engine::kMinMemoryMb), mb(engine::kMaxMemoryMb), r.sizes.size(), r.invocations,
+        100.0 * static_cast<double>(r.sizes.size()) / sweep_sizes, util::with_thousands(sweep_sizes * plan.num),
+        r.search->stop_reason);
+    r.reasoning.push_back(line);
+  }
+  if (r.model_best) {
+    const auto& best = *r.model_best;
+    const SizeResult* at = nullptr;
+    for (const auto& s : r.sizes) {
+      if (s.feasible && (!at || std::abs(s.memory_mb - best.memory_mb) < std::abs(at->memory_mb - best.memory_mb))) {
+        at = &s;
+      }
+    }
+    if (r.search && at) {
+      r.reasoning.push_back(fmt::format(
+          "The model predicted the best at {}: {:.1f} ms and {} per call; measured at {}: {:.1f} ms and {} "
+          "({:+.1f}% cost).",
+          mb(best.memory_mb), best.duration_ms, format_usd(best.cost), mb(at->memory_mb), at->typical_duration_ms,
+          format_usd(at->cost.total()), (at->cost.total() / best.cost - 1) * 100));
+    } else if (!r.search) {
+      r.reasoning.push_back(fmt::format(
+          "The model predicts {} at {} per call, cheaper than every size measured; try --memory auto to confirm.",
+          mb(best.memory_mb), format_usd(best.cost)));
+    }
+  }
+
+  for (const auto& s : r.sizes) {
+    if (!s.feasible) {
+      r.reasoning.push_back(fmt::format("{} is not usable: {}.", mb(s.memory_mb), s.infeasible_reason));
+    } else if (s.successes < s.invocations) {
+      std::string kinds;
+      for (const auto& [type, n] : s.errors) kinds += fmt::format("{}{} x{}", kinds.empty() ? "" : ", ", type, n);
+      r.reasoning.push_back(fmt::format("{}: {} of {} invokes failed ({}); the statistics cover the others.",
+                                        mb(s.memory_mb), s.invocations - s.successes, s.invocations, kinds));
+    }
+    if (s.invocations > 0 && s.support.cpu_capped_by_host()) {
+      r.warnings.push_back(fmt::format("{}: measured with {:.2f} vCPUs / {} cores of Lambda's {:.2f} / {} (host limit){}",
+                                       mb(s.memory_mb), s.support.effective_cpus, s.support.effective_cores,
+                                       s.support.requested_cpus, s.support.requested_cores,
+                                       s.support.note.empty() ? "" : ": " + s.support.note));
+    }
+    if (s.invocations > 0 && (!s.limits_enforced || !s.support.limits_enforced)) {
+      r.warnings.push_back(fmt::format("{}: ran without memory/CPU limits; its numbers are not Lambda's",
+                                       mb(s.memory_mb)));
+    }
+  }
+}
+
+}  // namespace sweetspot::tuner

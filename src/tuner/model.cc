@@ -1,0 +1,181 @@
+#include "tuner/model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "engine/lambda_limits.h"
+#include "util/strings.h"
+
+namespace sweetspot::tuner {
+
+const char* to_string(WorkloadKind kind) {
+  switch (kind) {
+    case WorkloadKind::kCpuBound: return "CPU-bound";
+    case WorkloadKind::kIoBound: return "I/O-bound";
+    case WorkloadKind::kMixed: return "mixed";
+  }
+  return "mixed";
+}
+
+double pchip(const std::vector<double>& x, const std::vector<double>& y, double at) {
+  const size_t n = x.size();
+  if (n == 0) return 0;
+  if (n == 1 || at <= x.front()) return y.front();
+  if (at >= x.back()) return y.back();
+  // Secant slopes, then Fritsch-Carlson tangents: zero at a local extremum,
+  // weighted harmonic mean elsewhere, one-sided at the ends.
+  std::vector<double> h(n - 1), delta(n - 1), m(n);
+  for (size_t i = 0; i + 1 < n; ++i) {
+    h[i] = x[i + 1] - x[i];
+    delta[i] = (y[i + 1] - y[i]) / h[i];
+  }
+  m[0] = delta[0];
+  m[n - 1] = delta[n - 2];
+  for (size_t i = 1; i + 1 < n; ++i) {
+    if (delta[i - 1] * delta[i] <= 0) {
+      m[i] = 0;
+    } else {
+      const double w1 = 2 * h[i] + h[i - 1];
+      const double w2 = h[i] + 2 * h[i - 1];
+      m[i] = (w1 + w2) / (w1 / delta[i - 1] + w2 / delta[i]);
+    }
+  }
+  for (size_t end : {size_t{0}, n - 1}) {
+    const double d = delta[end == 0 ? 0 : n - 2];
+    if (m[end] * d <= 0) m[end] = 0;
+    else if (std::abs(m[end]) > 3 * std::abs(d)) m[end] = 3 * d;
+  }
+  const size_t i = static_cast<size_t>(std::upper_bound(x.begin(), x.end(), at) - x.begin()) - 1;
+  const double t = (at - x[i]) / h[i];
+  const double t2 = t * t;
+  const double t3 = t2 * t;
+  return (2 * t3 - 3 * t2 + 1) * y[i] + (t3 - 2 * t2 + t) * h[i] * m[i] + (-2 * t3 + 3 * t2) * y[i + 1] +
+         (t3 - t2) * h[i] * m[i + 1];
+}
+
+double DurationModel::time_factor(double share, int cores) const {
+  return serial_ / std::min(share, 1.0) + (1 - serial_) / std::min(share, static_cast<double>(cores));
+}
+
+util::Result<DurationModel> DurationModel::fit(std::vector<ModelPoint> points) {
+  std::erase_if(points, [](const ModelPoint& p) { return p.duration_ms <= 0 || p.cpus <= 0; });
+  if (points.empty()) return util::fail("no successful measurement to fit a duration model to");
+  std::sort(points.begin(), points.end(), [](auto& a, auto& b) { return a.memory_mb < b.memory_mb; });
+  points.erase(std::unique(points.begin(), points.end(), [](auto& a, auto& b) { return a.memory_mb == b.memory_mb; }),
+               points.end());
+  DurationModel model;
+  model.points_ = points;
+  for (const auto& p : points) {
+    model.parallelism_measured_ |= std::min(p.cpus, static_cast<double>(p.cores)) > 1.05;
+  }
+  // Serial fraction: with the wait taken as one constant, duration is linear in
+  // it; a fine grid over [0, 1] finds the least relative squared error without
+  // the traps of a general optimiser. Only sizes above one vCPU move it.
+  if (model.parallelism_measured_) {
+    auto error_for = [&](double serial) {
+      model.serial_ = serial;
+      double numerator = 0, denominator = 0;
+      for (const auto& p : points) {
+        const double weight = 1 / (p.duration_ms * p.duration_ms);
+        numerator += weight * (p.duration_ms - p.cpu_ms * model.time_factor(p.cpus, p.cores));
+        denominator += weight;
+      }
+      const double wait = std::max(0.0, numerator / denominator);
+      double error = 0;
+      for (const auto& p : points) {
+        const double r = (p.duration_ms - wait - p.cpu_ms * model.time_factor(p.cpus, p.cores)) / p.duration_ms;
+        error += r * r;
+      }
+      return error;
+    };
+    double best_serial = 1;
+    double best_error = INFINITY;
+    for (int step = 200; step >= 0; --step) {  // from serial down: ties keep the simpler story
+      const double error = error_for(step / 200.0);
+      if (error < best_error - 1e-12) {
+        best_error = error;
+        best_serial = step / 200.0;
+      }
+    }
+    model.serial_ = best_serial;
+  }
+  // Per size, the wall time its CPU work does not explain is waiting.
+  for (const auto& p : points) {
+    model.log_memory_.push_back(std::log(p.memory_mb));
+    model.cpu_.push_back(p.cpu_ms);
+    model.wait_.push_back(std::max(0.0, p.duration_ms - p.cpu_ms * model.time_factor(p.cpus, p.cores)));
+    model.latency_ratio_.push_back(p.latency_ms > 0 ? p.latency_ms / p.duration_ms : 1.0);
+  }
+  return model;
+}
+
+double DurationModel::interpolate(const std::vector<double>& values, int memory_mb) const {
+  return pchip(log_memory_, values, std::log(memory_mb));
+}
+
+double DurationModel::cpu_ms(int memory_mb) const { return interpolate(cpu_, memory_mb); }
+double DurationModel::wait_ms(int memory_mb) const { return interpolate(wait_, memory_mb); }
+
+double DurationModel::duration_ms(int memory_mb) const {
+  return wait_ms(memory_mb) +
+         cpu_ms(memory_mb) * time_factor(engine::cpu_share(memory_mb), engine::visible_cores(memory_mb));
+}
+
+double DurationModel::latency_ms(int memory_mb) const {
+  return duration_ms(memory_mb) * interpolate(latency_ratio_, memory_mb);
+}
+
+double DurationModel::cpu_fraction() const {
+  const int one_vcpu = static_cast<int>(engine::kMemoryMbPerVcpu);
+  const double total = duration_ms(one_vcpu);
+  return total > 0 ? cpu_ms(one_vcpu) / total : 0;
+}
+
+WorkloadKind DurationModel::kind() const {
+  const double f = cpu_fraction();
+  if (f >= 0.8) return WorkloadKind::kCpuBound;
+  if (f <= 0.2) return WorkloadKind::kIoBound;
+  return WorkloadKind::kMixed;
+}
+
+double DurationModel::useful_cpus() const {
+  const double fastest = duration_ms(engine::kMaxMemoryMb);
+  for (int m = engine::kMinMemoryMb; m <= engine::kMaxMemoryMb; m += 16) {
+    if (duration_ms(m) <= fastest * 1.05) return engine::cpu_share(m);
+  }
+  return engine::cpu_share(engine::kMaxMemoryMb);
+}
+
+std::string DurationModel::describe() const {
+  const double f = cpu_fraction();
+  std::string text;
+  switch (kind()) {
+    case WorkloadKind::kCpuBound:
+      text = fmt::format("CPU-bound: {:.0f}% of its time at 1,769 MB (one vCPU) is CPU work", f * 100);
+      break;
+    case WorkloadKind::kIoBound:
+      text = fmt::format("I/O-bound: {:.0f}% of its time at 1,769 MB is spent waiting, which more memory does not shorten",
+                         (1 - f) * 100);
+      break;
+    case WorkloadKind::kMixed:
+      text = fmt::format("mixed: {:.0f}% CPU work and {:.0f}% waiting at 1,769 MB", f * 100, (1 - f) * 100);
+      break;
+  }
+  if (!parallelism_measured_) {
+    return text + "; no size above one vCPU was measured, so it is assumed single-threaded";
+  }
+  const double useful = useful_cpus();
+  const int useful_mb = static_cast<int>(std::lround(useful * engine::kMemoryMbPerVcpu));
+  if (serial_ >= 0.9) {
+    return text + fmt::format("; single-threaded ({:.0f}% of its CPU work is serial), so it stops getting faster "
+                              "around {} MB",
+                              serial_ * 100, util::with_thousands(std::min(useful_mb, engine::kMaxMemoryMb)));
+  }
+  return text + fmt::format("; {:.0f}% of its CPU work runs in parallel, so it keeps getting faster up to about "
+                            "{:.1f} vCPUs ({} MB)",
+                            (1 - serial_) * 100, useful, util::with_thousands(std::min(useful_mb, engine::kMaxMemoryMb)));
+}
+
+}  // namespace sweetspot::tuner

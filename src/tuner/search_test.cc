@@ -1,0 +1,96 @@
+#include "tuner/search.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "engine/lambda_limits.h"
+#include "tuner/testing/fake_backend.h"
+#include "tuner/tuner.h"
+
+namespace sweetspot::tuner {
+namespace {
+
+using testing::Curve;
+using testing::FakeBackend;
+
+Prices us_east_1() { return PriceTable::builtin()->lookup("us-east-1", engine::Architecture::kX86_64).value(); }
+
+// What a size really costs per call on the noise-free curve (infinite if it fails).
+double true_cost(const Curve& c, int memory_mb) {
+  if (c.working_set_mb > 0 && memory_mb <= c.working_set_mb) return INFINITY;
+  return invocation_cost(us_east_1(), memory_mb, std::ceil(testing::true_duration_ms(c, memory_mb))).total();
+}
+
+double best_of_64mb_sweep(const Curve& c) {
+  double best = INFINITY;
+  for (int m = engine::kMinMemoryMb; m <= engine::kMaxMemoryMb; m += 64) best = std::min(best, true_cost(c, m));
+  return best;
+}
+
+TEST(AutoSearch, InitialProbesSpanTheRange) {
+  const auto probes = initial_probes();
+  EXPECT_EQ(probes.front(), engine::kMinMemoryMb);
+  EXPECT_EQ(probes.back(), engine::kMaxMemoryMb);
+  EXPECT_TRUE(std::is_sorted(probes.begin(), probes.end()));
+}
+
+// The target, checked on every standard curve: within 2% of the best
+// size of an exhaustive 64 MB sweep, with at most a third of its invokes.
+TEST(AutoSearch, FindsTheOptimumOfEveryStandardCurveCheaply) {
+  const int sweep_invocations = ((engine::kMaxMemoryMb - engine::kMinMemoryMb) / 64 + 1) * 10;
+  for (const Curve& curve : testing::standard_curves()) {
+    FakeBackend backend(curve, /*seed=*/7);
+    Plan plan;
+    plan.selection = SizeSelection::kAuto;
+    auto result = tune(backend, plan, us_east_1(), nullptr);
+    ASSERT_TRUE(result.has_value()) << curve.name << ": " << result.error().message;
+    ASSERT_NE(result->recommended(), nullptr) << curve.name << ": " << result->headline;
+    const double found = true_cost(curve, result->recommended()->memory_mb);
+    const double best = best_of_64mb_sweep(curve);
+    EXPECT_LE(found, best * 1.02) << curve.name << ": chose " << result->recommended()->memory_mb << " MB";
+    EXPECT_LE(backend.invocations() * 3, sweep_invocations) << curve.name;
+    ASSERT_TRUE(result->search.has_value());
+    EXPECT_FALSE(result->search->stop_reason.empty());
+  }
+}
+
+TEST(AutoSearch, NarrowsTheSmallestSizeThatFitsInMemory) {
+  Curve curve;  // I/O-bound with a 700 MB working set: the best is the smallest size that fits
+  curve.wait_ms = 50;
+  curve.serial_cpu_ms = 20;
+  curve.working_set_mb = 700;
+  FakeBackend backend(curve);
+  Plan plan;
+  plan.selection = SizeSelection::kAuto;
+  plan.num = 5;
+  auto result = tune(backend, plan, us_east_1(), nullptr);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_NE(result->recommended(), nullptr);
+  EXPECT_GT(result->recommended()->memory_mb, 700);
+  EXPECT_LE(result->recommended()->memory_mb, 700 + 16);
+  EXPECT_TRUE(result->search->converged);
+  // The sizes below the working set are reported, with the reason.
+  EXPECT_FALSE(result->sizes.front().feasible);
+  EXPECT_NE(result->sizes.front().infeasible_reason.find("out of memory"), std::string::npos);
+}
+
+TEST(AutoSearch, LatencyLimitSearchFindsTheCheapestSizeThatMeetsIt) {
+  Curve curve;
+  curve.serial_cpu_ms = 300;
+  FakeBackend backend(curve);
+  Plan plan;
+  plan.selection = SizeSelection::kAuto;
+  plan.num = 5;
+  plan.strategy.limit = LatencyLimit{600, 95};
+  auto result = tune(backend, plan, us_east_1(), nullptr);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_NE(result->recommended(), nullptr) << result->headline;
+  // 300 ms x 1769 / m <= 600 ms from m = 885 MB up; cost rises above 1,769 MB.
+  EXPECT_LE(result->recommended()->latency_ms, 600);
+  EXPECT_GE(result->recommended()->memory_mb, 885);
+  EXPECT_LE(result->recommended()->memory_mb, 1769);
+}
+
+}  // namespace
+}  // namespace sweetspot::tuner

@@ -1,0 +1,95 @@
+#include "tuner/size_result.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace sweetspot::tuner {
+
+namespace {
+
+double percentile_value(const Summary& s, std::vector<double> samples, double p) {
+  if (p == 50) return s.p50;
+  if (p == 90) return s.p90;
+  if (p == 95) return s.p95;
+  if (p == 99) return s.p99;
+  std::sort(samples.begin(), samples.end());
+  return percentile_of_sorted(samples, p);
+}
+
+std::string infeasibility(const SizeResult& r) {
+  auto count = [&](const char* type) {
+    auto it = r.errors.find(type);
+    return it == r.errors.end() ? 0 : it->second;
+  };
+  const int oom = count("Runtime.OutOfMemory");
+  const int timeouts = count("Sandbox.Timedout");
+  if (oom > 0) return fmt::format("out of memory in {} of {} invokes", oom, r.invocations);
+  if (timeouts > 0) return fmt::format("timed out in {} of {} invokes", timeouts, r.invocations);
+  if (r.successes == 0) {
+    std::string kinds;
+    for (const auto& [type, n] : r.errors) kinds += fmt::format("{}{} x{}", kinds.empty() ? "" : ", ", type, n);
+    return fmt::format("all {} invokes failed ({})", r.invocations, kinds.empty() ? "no invokes" : kinds);
+  }
+  return "";
+}
+
+}  // namespace
+
+SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
+                          const std::vector<engine::Invocation>& invocations, const Prices& prices,
+                          const MeasureOptions& options) {
+  SizeResult r;
+  r.memory_mb = memory_mb;
+  r.support = support;
+  r.invocations = static_cast<int>(invocations.size());
+  std::vector<double> all, warm, cold, init, billed, warm_billed, cpu;
+  double cost_sum = 0;
+  for (const auto& inv : invocations) {
+    const double billed_ms = static_cast<double>(inv.billed_duration_ms);
+    r.spent += invocation_cost(prices, memory_mb, billed_ms, options.tmp_mb).total();
+    r.max_memory_used_mb = std::max(r.max_memory_used_mb, inv.max_memory_used_mb);
+    if (!inv.limits_enforced) r.limits_enforced = false;
+    if (!inv.ok()) {
+      const std::string type = inv.error_type.empty() ? engine::to_string(inv.outcome) : inv.error_type;
+      ++r.errors[type];
+      continue;
+    }
+    ++r.successes;
+    const double total = inv.duration_ms + inv.init_duration_ms.value_or(0);
+    all.push_back(total);
+    (inv.start == engine::StartKind::kCold ? cold : warm).push_back(total);
+    if (inv.init_duration_ms) init.push_back(*inv.init_duration_ms);
+    billed.push_back(billed_ms);
+    if (inv.start == engine::StartKind::kWarm) warm_billed.push_back(billed_ms);
+    cpu.push_back(inv.cpu_time_ms);
+    cost_sum += invocation_cost(prices, memory_mb, billed_ms, options.tmp_mb).total();
+  }
+  const double f = options.discard_top_bottom;
+  r.duration = summarize(all, f);
+  r.warm_duration = summarize(warm, f);
+  r.cold_duration = summarize(cold, f);
+  r.init_duration = summarize(init, f);
+  r.billed_ms = summarize(billed, f);
+  r.cpu_time_ms = summarize(cpu, f);
+
+  // Steady state: warm invokes when reusing environments (the one cold start of
+  // a warm run is an outlier there), every invoke with --cold-starts.
+  const bool use_warm = options.start == engine::StartPolicy::kWarm && !warm.empty();
+  const Summary& steady = use_warm ? r.warm_duration : r.duration;
+  r.typical_duration_ms = steady.trimmed_mean;
+  r.latency_ms = percentile_value(steady, use_warm ? warm : all, options.latency_percentile);
+
+  if (r.successes > 0) {
+    r.mean_cost = cost_sum / r.successes;
+    r.cost = invocation_cost(prices, memory_mb, trimmed_mean(use_warm ? warm_billed : billed, f), options.tmp_mb);
+    r.power_tuning_duration_ms = r.duration.trimmed_mean;
+    r.power_tuning_cost = power_tuning_price(prices, memory_mb, r.power_tuning_duration_ms);
+  }
+  r.infeasible_reason = infeasibility(r);
+  r.feasible = r.infeasible_reason.empty();
+  return r;
+}
+
+}  // namespace sweetspot::tuner

@@ -1,0 +1,71 @@
+// Everything measured at one memory size, and how it is turned into the numbers
+// the strategies and reports use.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/backend.h"
+#include "engine/invocation.h"
+#include "tuner/pricing.h"
+#include "tuner/statistics.h"
+
+namespace sweetspot::tuner {
+
+struct SizeResult {
+  int memory_mb = 0;
+  engine::SizeSupport support;
+  int invocations = 0;
+  int successes = 0;
+  std::map<std::string, int> errors;  // error type ("Runtime.OutOfMemory") -> count
+
+  // Durations count as Power Tuning counts them: Duration + Init Duration, so a
+  // cold start's init is in its sample. Only successful invokes are samples.
+  Summary duration;       // every successful invoke
+  Summary warm_duration;  // warm invokes only
+  Summary cold_duration;  // cold invokes only (init included)
+  Summary init_duration;  // Init Duration of cold invokes
+  Summary billed_ms;      // Billed Duration (init included when cold)
+  Summary cpu_time_ms;    // CPU the environment used per invoke
+  int max_memory_used_mb = 0;
+  bool limits_enforced = true;  // false if any invoke ran without memory/CPU caps
+
+  // The duration strategies rank by (trimmed mean of the steady-state samples)
+  // and the percentile the latency limit checks.
+  double typical_duration_ms = 0;
+  double latency_ms = 0;
+
+  // Cost of a typical call: compute for the trimmed-mean billed duration of the
+  // steady-state samples (as for typical_duration_ms), plus the request charge
+  // and storage. `mean_cost` is the untrimmed average the
+  // run actually incurred; `spent` the total of every invoke, failures included.
+  InvocationCost cost;
+  double mean_cost = 0;
+  double spent = 0;
+
+  // Power Tuning's numbers for its compatible JSON fields.
+  double power_tuning_duration_ms = 0;  // trimmed mean of all samples
+  double power_tuning_cost = 0;         // ceil(that) priced without request charge
+
+  bool feasible = true;
+  std::string infeasible_reason;  // plain words, e.g. "out of memory in 10 of 10 invokes"
+
+  double cost_per_million() const { return cost.total() * 1e6; }
+};
+
+struct MeasureOptions {
+  double discard_top_bottom = 0.2;
+  double latency_percentile = 95;
+  engine::StartPolicy start = engine::StartPolicy::kWarm;
+  int tmp_mb = 512;
+};
+
+// Reduces one size's invocations to a SizeResult. A size is infeasible when any
+// invoke ran out of memory or timed out (it would on Lambda too, sooner or later),
+// or when no invoke succeeded.
+SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
+                          const std::vector<engine::Invocation>& invocations, const Prices& prices,
+                          const MeasureOptions& options);
+
+}  // namespace sweetspot::tuner

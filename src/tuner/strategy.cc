@@ -1,0 +1,83 @@
+#include "tuner/strategy.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace sweetspot::tuner {
+
+const char* to_string(StrategyKind kind) {
+  switch (kind) {
+    case StrategyKind::kCost: return "cost";
+    case StrategyKind::kSpeed: return "speed";
+    case StrategyKind::kBalanced: return "balanced";
+  }
+  return "cost";
+}
+
+util::Result<StrategyKind> parse_strategy(std::string_view name) {
+  if (name == "cost") return StrategyKind::kCost;
+  if (name == "speed") return StrategyKind::kSpeed;
+  if (name == "balanced") return StrategyKind::kBalanced;
+  return util::fail(fmt::format("unknown strategy \"{}\": use cost, speed or balanced", name));
+}
+
+util::Result<double> parse_percentile(std::string_view text) {
+  std::string_view digits = text;
+  if (!digits.empty() && (digits.front() == 'p' || digits.front() == 'P')) digits.remove_prefix(1);
+  double value = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || value <= 0 || value > 100) {
+    return util::fail(fmt::format("bad percentile \"{}\": write it as p50, p90, p95, p99 or pNN with 0 < NN <= 100", text));
+  }
+  return value;
+}
+
+Choice choose(const std::vector<Candidate>& candidates, const Strategy& strategy) {
+  Choice choice;
+  std::vector<size_t> eligible;
+  std::optional<size_t> lowest_latency;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (!candidates[i].feasible) continue;
+    if (!lowest_latency || candidates[i].latency_ms < candidates[*lowest_latency].latency_ms) lowest_latency = i;
+    if (strategy.limit && candidates[i].latency_ms > strategy.limit->max_ms) continue;
+    eligible.push_back(i);
+  }
+  if (eligible.empty()) {
+    if (strategy.limit && lowest_latency) {
+      choice.limit_met = false;
+      choice.closest = lowest_latency;
+    }
+    return choice;
+  }
+
+  double max_cost = 0;
+  double max_duration = 0;
+  for (size_t i : eligible) {
+    max_cost = std::max(max_cost, candidates[i].cost);
+    max_duration = std::max(max_duration, candidates[i].duration_ms);
+  }
+  const double w = std::clamp(strategy.weight, 0.0, 1.0);
+  auto score = [&](const Candidate& c) {
+    switch (strategy.kind) {
+      case StrategyKind::kCost: return c.cost;
+      case StrategyKind::kSpeed: return c.duration_ms;
+      case StrategyKind::kBalanced:
+        return w * (max_cost > 0 ? c.cost / max_cost : 0) + (1 - w) * (max_duration > 0 ? c.duration_ms / max_duration : 0);
+    }
+    return c.cost;
+  };
+  auto tie_break = [&](const Candidate& c) { return strategy.kind == StrategyKind::kSpeed ? c.cost : c.duration_ms; };
+  size_t best = eligible.front();
+  for (size_t i : eligible) {
+    const double a = score(candidates[i]);
+    const double b = score(candidates[best]);
+    if (a < b || (a == b && tie_break(candidates[i]) < tie_break(candidates[best]))) best = i;
+  }
+  choice.chosen = best;
+  return choice;
+}
+
+}  // namespace sweetspot::tuner

@@ -1,0 +1,130 @@
+#include "tuner/testing/fake_backend.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/lambda_limits.h"
+
+namespace sweetspot::tuner::testing {
+
+namespace {
+
+double time_at(const Curve& c, double cpu_scale, double share, int cores) {
+  return c.serial_cpu_ms * cpu_scale / std::min(share, 1.0) +
+         c.parallel_cpu_ms * cpu_scale / std::min(share, static_cast<double>(cores));
+}
+
+// Memory pressure adds work to the serial part (a collector runs on one thread).
+double pressure_ms(const Curve& c, int memory_mb) {
+  if (c.pressure_cpu_ms <= 0 || c.working_set_mb <= 0) return 0;
+  return c.pressure_cpu_ms * c.working_set_mb / std::max(1.0, static_cast<double>(memory_mb - c.working_set_mb));
+}
+
+}  // namespace
+
+double true_cpu_ms(const Curve& c, int memory_mb) {
+  return c.serial_cpu_ms + c.parallel_cpu_ms + pressure_ms(c, memory_mb);
+}
+
+double true_duration_ms(const Curve& c, int memory_mb) {
+  const double share = engine::cpu_share(memory_mb);
+  return c.wait_ms + time_at(c, 1, share, engine::visible_cores(memory_mb)) +
+         pressure_ms(c, memory_mb) / std::min(share, 1.0);
+}
+
+std::vector<Curve> standard_curves() {
+  std::vector<Curve> curves;
+  auto add = [&](std::string name, double wait, double serial, double parallel, int working_set, double pressure,
+                 double noise) {
+    Curve c;
+    c.name = std::move(name);
+    c.wait_ms = wait;
+    c.serial_cpu_ms = serial;
+    c.parallel_cpu_ms = parallel;
+    c.working_set_mb = working_set;
+    c.pressure_cpu_ms = pressure;
+    c.noise = noise;
+    curves.push_back(c);
+  };
+  add("cpu-single", 0, 400, 0, 0, 0, 0.03);
+  add("cpu-parallel", 0, 100, 2000, 0, 0, 0.03);
+  add("io-bound", 120, 15, 0, 0, 0, 0.05);
+  add("mixed", 60, 200, 0, 0, 0, 0.03);
+  add("gc-pressure", 20, 300, 0, 180, 150, 0.03);
+  add("gc-parallel", 30, 50, 600, 400, 400, 0.03);
+  add("oom-floor", 50, 20, 0, 700, 0, 0.03);
+  add("short-invokes", 3, 2, 0, 0, 0, 0.05);
+  add("noisy-mixed", 40, 150, 150, 0, 0, 0.15);
+  return curves;
+}
+
+engine::SizeSupport FakeBackend::support(int memory_mb) const {
+  engine::SizeSupport s;
+  s.requested_cpus = engine::cpu_share(memory_mb);
+  s.requested_cores = engine::visible_cores(memory_mb);
+  s.effective_cpus = std::min(s.requested_cpus, static_cast<double>(curve_.host_cores));
+  s.effective_cores = std::min(s.requested_cores, curve_.host_cores);
+  if (s.cpu_capped_by_host()) s.note = fmt::format("the host has {} cores", curve_.host_cores);
+  return s;
+}
+
+engine::Invocation FakeBackend::invoke(int memory_mb, const std::string& payload, engine::StartKind start) {
+  const auto event = nlohmann::json::parse(payload, nullptr, false);
+  const double scale = event.is_object() ? event.value("scale", 1.0) : 1.0;
+  const bool fail = event.is_object() && event.value("fail", false);
+  const engine::SizeSupport s = support(memory_mb);
+  std::normal_distribution<double> gauss(0.0, 1.0);
+  const double jitter = std::max(0.5, 1 + curve_.noise * gauss(random_));
+
+  engine::Invocation inv;
+  inv.request_id = fmt::format("fake-{}", ++invocations_);
+  inv.memory_mb = memory_mb;
+  inv.start = start;
+  const double pressure = pressure_ms(curve_, memory_mb) * scale;
+  const double duration = (curve_.wait_ms * scale + time_at(curve_, scale, s.effective_cpus, s.effective_cores) +
+                           pressure / std::min(s.effective_cpus, 1.0)) *
+                          jitter;
+  inv.duration_ms = std::round(duration * 100) / 100;  // REPORT's two decimals
+  inv.cpu_time_ms = (curve_.serial_cpu_ms + curve_.parallel_cpu_ms) * scale + pressure;
+  inv.max_memory_used_mb = std::min(memory_mb, std::max(curve_.working_set_mb, 40) + 5);
+  if (start == engine::StartKind::kCold && curve_.init_ms > 0) {
+    inv.init_duration_ms = std::round(curve_.init_ms / std::min(s.effective_cpus, 1.0) * 100) / 100;
+  }
+  if (curve_.working_set_mb > 0 && memory_mb <= curve_.working_set_mb) {
+    inv.outcome = engine::Outcome::kOutOfMemory;
+    inv.error_type = "Runtime.OutOfMemory";
+    inv.duration_ms = std::round(duration * 30) / 100;  // dies part way through
+    inv.max_memory_used_mb = memory_mb;
+  } else if (curve_.timeout_ms > 0 && inv.duration_ms > curve_.timeout_ms) {
+    inv.outcome = engine::Outcome::kTimeout;
+    inv.error_type = "Sandbox.Timedout";
+    inv.duration_ms = curve_.timeout_ms;
+  } else if (fail) {
+    inv.outcome = engine::Outcome::kFunctionError;
+    inv.error_type = "Error";
+  }
+  inv.billed_duration_ms = static_cast<int64_t>(std::ceil(inv.duration_ms + inv.init_duration_ms.value_or(0)));
+  return inv;
+}
+
+util::Result<std::vector<engine::Invocation>> FakeBackend::run(const engine::Batch& batch,
+                                                               engine::InvokeObserver* observer) {
+  batches_.push_back(batch);
+  if (std::find(refuse.begin(), refuse.end(), batch.memory_mb) != refuse.end()) {
+    return util::fail(fmt::format("cannot configure {} MB", batch.memory_mb));
+  }
+  std::vector<engine::Invocation> out;
+  const size_t environments = static_cast<size_t>(std::max(1, batch.concurrency));
+  for (size_t i = 0; i < batch.payloads.size(); ++i) {
+    // Each environment's first invoke is cold; with kColdEveryTime all are.
+    const bool cold = batch.start == engine::StartPolicy::kColdEveryTime || i < environments;
+    out.push_back(invoke(batch.memory_mb, batch.payloads[i], cold ? engine::StartKind::kCold : engine::StartKind::kWarm));
+    if (observer) observer->on_invocation(out.back());
+  }
+  return out;
+}
+
+}  // namespace sweetspot::tuner::testing

@@ -1,0 +1,63 @@
+// A Backend that runs nothing: each invoke's numbers come from a known duration
+// curve (wait + serial and parallel CPU work + memory-pressure overhead, noise,
+// out of memory below a working set), so tests and benchmarks know the optimum.
+// For tests and bench/ only; never linked into sweetspot itself.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/backend.h"
+
+namespace sweetspot::tuner::testing {
+
+struct Curve {
+  std::string name = "curve";
+  double wait_ms = 0;          // waiting (I/O) per invoke: no CPU, not shortened by memory
+  double serial_cpu_ms = 0;    // single-threaded CPU work at one full vCPU
+  double parallel_cpu_ms = 0;  // CPU work that spreads over every core it gets
+  int working_set_mb = 0;      // sizes at or below this run out of memory
+  double pressure_cpu_ms = 0;  // extra CPU work (garbage collection) x working_set / (memory - working_set)
+  double init_ms = 0;          // init duration at one vCPU (cold starts); scales like serial work
+  double noise = 0;            // relative standard deviation of each duration
+  double timeout_ms = 0;       // 0: none; longer invokes end in Sandbox.Timedout
+  int host_cores = 6;          // cores of the pretend host: larger sizes are capped
+};
+
+// Synthetic workloads with known optima, shared by the tests and bench/: CPU-bound
+// (serial and parallel), I/O-bound, mixed, memory pressure with out of memory
+// below a working set, and short invokes where billing's rounding matters.
+std::vector<Curve> standard_curves();
+
+// Noise-free numbers of a warm invoke at Lambda's share (no host cap).
+double true_cpu_ms(const Curve& curve, int memory_mb);
+double true_duration_ms(const Curve& curve, int memory_mb);
+
+class FakeBackend : public engine::Backend {
+ public:
+  explicit FakeBackend(Curve curve, uint64_t seed = 1) : curve_(std::move(curve)), random_(seed) {}
+
+  std::string describe() const override { return "fake backend (" + curve_.name + ")"; }
+  engine::Architecture architecture() const override { return engine::Architecture::kX86_64; }
+  engine::SizeSupport support(int memory_mb) const override;
+  util::Result<std::vector<engine::Invocation>> run(const engine::Batch& batch,
+                                                    engine::InvokeObserver* observer) override;
+
+  // Payload {"scale": x} multiplies the work; {"fail": true} is a function error.
+  const std::vector<engine::Batch>& batches() const { return batches_; }
+  int invocations() const { return invocations_; }
+  // Sizes for which run() returns an error (the backend cannot configure them).
+  std::vector<int> refuse;
+
+ private:
+  engine::Invocation invoke(int memory_mb, const std::string& payload, engine::StartKind start);
+
+  Curve curve_;
+  std::mt19937_64 random_;
+  std::vector<engine::Batch> batches_;
+  int invocations_ = 0;
+};
+
+}  // namespace sweetspot::tuner::testing

@@ -1,0 +1,78 @@
+// The tuner: runs a function at many memory sizes through a Backend, measures
+// every size honestly, and recommends one with its reasons. It never prints:
+// progress goes to a TuneObserver, the result to the report layer.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/backend.h"
+#include "tuner/model.h"
+#include "tuner/payloads.h"
+#include "tuner/pricing.h"
+#include "tuner/search.h"
+#include "tuner/size_result.h"
+#include "tuner/strategy.h"
+#include "util/error.h"
+
+namespace sweetspot::tuner {
+
+enum class SizeSelection { kList, kAuto };
+
+struct Plan {
+  SizeSelection selection = SizeSelection::kList;
+  std::vector<int> memory_sizes = {128, 256, 512, 1024, 1536, 3008};  // Power Tuning's defaults
+  SearchOptions search;
+  int num = 10;  // invokes per size
+  std::vector<WeightedPayload> payloads = {WeightedPayload{}};
+  Strategy strategy;
+  double discard_top_bottom = 0.2;
+  engine::StartPolicy start = engine::StartPolicy::kWarm;
+  bool parallel = false;  // all invokes of a size at once, each in its own environment
+  int tmp_mb = 512;
+};
+
+// Everything sweetspot learns while tuning, as the reports need it.
+class TuneObserver {
+ public:
+  virtual ~TuneObserver() = default;
+  // `planned` invokes in total; for --memory auto an upper bound.
+  virtual void on_start(int /*planned*/) {}
+  virtual void on_size_start(int /*memory_mb*/, const engine::SizeSupport& /*support*/) {}
+  virtual void on_invocation(const engine::Invocation& /*invocation*/) {}
+  virtual void on_size_done(const SizeResult& /*result*/) {}
+};
+
+struct TuneResult {
+  Plan plan;
+  Prices prices;
+  std::string backend;  // Backend::describe()
+  engine::Architecture architecture = engine::Architecture::kX86_64;
+  std::vector<SizeResult> sizes;  // sorted by memory
+  Choice choice;                   // indices into `sizes`
+  std::optional<DurationModel> model;
+  std::optional<SearchReport> search;  // --memory auto only
+  // The model's best over the whole range, when it beats every measured size by
+  // more than 3% (a hint to try --memory auto); always set for --memory auto.
+  std::optional<PredictedPoint> model_best;
+  std::string headline;                // one line: the recommendation and why
+  std::vector<std::string> reasoning;  // supporting sentences
+  std::vector<std::string> warnings;   // e.g. host-capped or unenforced sizes
+  int invocations = 0;
+  double lambda_cost = 0;  // what every invoke of the run would have cost on Lambda
+
+  const SizeResult* recommended() const { return choice.chosen ? &sizes[*choice.chosen] : nullptr; }
+  const SizeResult* closest() const { return choice.closest ? &sizes[*choice.closest] : nullptr; }
+};
+
+// Checks the plan (sizes in 128..10,240, num >= 1, payloads fit num, weight in
+// [0, 1], discard fraction in [0, 0.4]) before anything runs.
+util::Result<void> validate(const Plan& plan);
+
+// Runs the plan. A failing invoke or a size the backend cannot run is recorded,
+// never fatal; an error means the plan itself was invalid.
+util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const Prices& prices,
+                              TuneObserver* observer);
+
+}  // namespace sweetspot::tuner
