@@ -60,6 +60,23 @@ class CgroupBase : public Cgroup {
   const std::filesystem::path& procs_path() const { return procs_.path(); }
   // Freezes, SIGKILLs every listed task, thaws and waits until empty.
   Result<void> kill_by_signal();
+  // Polls `is_frozen` (a Result<bool>() callable) until the kernel reports every
+  // task stopped; after kFreezeTimeout thaws again and fails.
+  template <typename Probe>
+  Result<void> await_frozen(Probe is_frozen) {
+    const auto deadline = util::Clock::now() + kFreezeTimeout;
+    for (int attempt = 0;; ++attempt) {
+      Result<bool> frozen = is_frozen();
+      if (!frozen) return std::unexpected(frozen.error());
+      if (*frozen) return {};
+      if (util::Clock::now() > deadline) {
+        (void)thaw();
+        return util::fail("the processes in " + dirs_.front().string() + " did not freeze within " +
+                          std::to_string(kFreezeTimeout.count()) + " s");
+      }
+      poll_pause(attempt);
+    }
+  }
 
  private:
   void destroy();

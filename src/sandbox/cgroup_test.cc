@@ -122,8 +122,8 @@ TEST_F(CgroupTest, SmallQuotaIsRaisedToTheKernelsMinimum) {
   }
 }
 
-TEST_F(CgroupTest, InvalidNameIsRefusedAndCreatesNothing) {
-  auto group = Cgroup::create(host_, "a/b", CgroupLimits{});
+TEST(Cgroup, InvalidNameIsRefusedBeforeTouchingTheHost) {
+  auto group = Cgroup::create(CgroupHost{}, "a/b", CgroupLimits{});
   ASSERT_FALSE(group);
   EXPECT_NE(group.error().message.find("invalid cgroup name 'a/b'"), std::string::npos);
 }
@@ -144,6 +144,201 @@ TEST_F(CgroupTest, SpawnedProcessIsInsideBeforeExec) {
     EXPECT_NE(done->out.find("0::" + suffix), std::string::npos) << done->out;
   }
   EXPECT_TRUE(group->empty());
+}
+
+
+// Reads how many processes the group holds.
+size_t count_procs(const Cgroup& group) {
+  auto text = read_control_file(group.procs_files().front());
+  size_t lines = 0;
+  if (text) {
+    for (char c : *text) lines += c == '\n';
+  }
+  return lines;
+}
+
+TEST_F(CgroupTest, MemoryCapOomKillsTheProcessThatExceedsIt) {
+  CgroupLimits limits;
+  limits.memory_bytes = 32ll << 20;
+  auto group = make("oom", limits);
+  ASSERT_TRUE(group);
+  // tail -c keeps its last 100 MB of input in memory: far over the 32 MB cap.
+  SpawnOptions options = shell("head -c 200000000 /dev/zero | tail -c 100000000 > /dev/null; echo after=$?");
+  options.cgroup = group.get();
+  auto done = run_captured(options);
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_NE(done->out.find("after=137"), std::string::npos) << done->out;  // 128 + SIGKILL
+  auto usage = group->usage();
+  ASSERT_TRUE(usage) << usage.error().message;
+  EXPECT_GE(usage->oom_kills, 1u);
+  EXPECT_LE(usage->memory_peak_bytes, limits.memory_bytes);
+  EXPECT_GT(usage->memory_peak_bytes, limits.memory_bytes / 2);
+}
+
+TEST_F(CgroupTest, UsageCountsCpuAndMemoryOfEveryProcess) {
+  auto group = make("usage", CgroupLimits{});
+  ASSERT_TRUE(group);
+  auto before = group->usage();
+  ASSERT_TRUE(before) << before.error().message;
+  EXPECT_EQ(before->oom_kills, 0u);
+  // A child of the shell spins for a while: its CPU counts too.
+  SpawnOptions options = shell("sh -c 'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done'");
+  options.cgroup = group.get();
+  auto done = run_captured(options);
+  ASSERT_TRUE(done) << done.error().message;
+  auto after = group->usage();
+  ASSERT_TRUE(after);
+  EXPECT_GT(after->cpu_time - before->cpu_time, 5ms);
+  EXPECT_GT(after->memory_peak_bytes, 0);
+  EXPECT_GE(after->memory_peak_bytes, after->memory_current_bytes);
+}
+
+TEST_F(CgroupTest, CpuQuotaGivesAboutItsShareOfOneCpu) {
+  CgroupLimits limits;
+  limits.cpus = 0.25;
+  auto group = make("quota", limits);
+  ASSERT_TRUE(group);
+  SpawnOptions options = shell("while :; do :; done");
+  options.cgroup = group.get();
+  auto spinner = Process::spawn(options);
+  ASSERT_TRUE(spinner) << spinner.error().message;
+  std::this_thread::sleep_for(50ms);  // past start-up
+  const auto cpu0 = cpu_time(*group);
+  const auto wall0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(300ms);
+  const auto cpu1 = cpu_time(*group);
+  const auto wall1 = std::chrono::steady_clock::now();
+  const double share = std::chrono::duration<double>(cpu1 - cpu0) / std::chrono::duration<double>(wall1 - wall0);
+  EXPECT_GT(share, 0.10);
+  EXPECT_LT(share, 0.45);
+}
+
+TEST_F(CgroupTest, FrozenGroupUsesNoCpuAndThawResumesIt) {
+  auto group = make("freeze", CgroupLimits{});
+  ASSERT_TRUE(group);
+  SpawnOptions options = shell("while :; do :; done");
+  options.cgroup = group.get();
+  auto spinner = Process::spawn(options);
+  ASSERT_TRUE(spinner) << spinner.error().message;
+  std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(group->freeze());
+  const auto frozen0 = cpu_time(*group);
+  std::this_thread::sleep_for(200ms);
+  const auto frozen1 = cpu_time(*group);
+  EXPECT_LT(frozen1 - frozen0, 1ms);
+  EXPECT_FALSE(spinner->try_wait().has_value());
+  ASSERT_TRUE(group->thaw());
+  std::this_thread::sleep_for(200ms);
+  EXPECT_GT(cpu_time(*group) - frozen1, 20ms);
+  // Freezing an already frozen group, and thawing a thawed one, are fine.
+  ASSERT_TRUE(group->freeze());
+  ASSERT_TRUE(group->freeze());
+  ASSERT_TRUE(group->thaw());
+  ASSERT_TRUE(group->thaw());
+}
+
+TEST_F(CgroupTest, PidsLimitContainsAForkBombAndKillAllEndsIt) {
+  CgroupLimits limits;
+  limits.max_pids = 50;
+  limits.cpus = 0.5;  // spare the other tests
+  auto group = make("forkbomb", limits);
+  ASSERT_TRUE(group);
+  // Every process forks forever; a failed fork does not end it (a shell would exit).
+  SpawnOptions options = shell("exec perl -e 'while (1) { fork() }'");
+  options.cgroup = group.get();
+  auto bomb = Process::spawn(options);
+  ASSERT_TRUE(bomb) << bomb.error().message;
+  std::this_thread::sleep_for(300ms);
+  EXPECT_LE(count_procs(*group), 50u);
+  EXPECT_GE(count_procs(*group), 40u);
+  EXPECT_FALSE(group->empty());
+  if (group->version() == CgroupVersion::kV1) {
+    auto events = read_control_file(dir_with(*group, "pids.events") / "pids.events");
+    ASSERT_TRUE(events);
+    EXPECT_GT(keyed_value(*events, "max").value_or(0), 0) << "the limit was never hit";
+  }
+  auto killed = group->kill_all();
+  ASSERT_TRUE(killed) << killed.error().message;
+  EXPECT_TRUE(group->empty());
+  EXPECT_EQ(count_procs(*group), 0u);
+  EXPECT_EQ(bomb->wait().describe(), "signal: killed");
+  // The group stays usable (thawed) after kill_all.
+  SpawnOptions again = shell("echo alive");
+  again.cgroup = group.get();
+  auto done = run_captured(again);
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->out, "alive\n");
+}
+
+TEST_F(CgroupTest, DestructorKillsWhatRunsInsideAndRemovesTheGroup) {
+  auto group = make("busy", CgroupLimits{});
+  ASSERT_TRUE(group);
+  SpawnOptions options = shell("sleep 30 & sleep 30 & wait");
+  options.cgroup = group.get();
+  auto process = Process::spawn(options);
+  ASSERT_TRUE(process) << process.error().message;
+  std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(group->freeze());  // a frozen group must still go away
+  const auto dirs = group->directories();
+  group.reset();
+  for (const fs::path& dir : dirs) EXPECT_FALSE(fs::exists(dir)) << dir;
+  EXPECT_EQ(process->wait().describe(), "signal: killed");
+}
+
+TEST_F(CgroupTest, StaleGroupOfADeadOwnerIsRemovedWithItsProcesses) {
+  auto live = make("live", CgroupLimits{});  // keeps sweetspot/ in place; must survive
+  ASSERT_TRUE(live);
+  // A pid that surely belongs to no process: a child that has exited and been reaped.
+  const pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  ASSERT_GT(dead, 0);
+  ::waitpid(dead, nullptr, 0);
+
+  const std::string stale_name = std::to_string(dead) + "-env-1";
+  auto sleeper = Process::spawn(shell("exec sleep 30"));
+  ASSERT_TRUE(sleeper);
+  std::vector<fs::path> stale_dirs;
+  for (const fs::path& dir : live->directories()) {
+    const fs::path stale = dir.parent_path() / stale_name;
+    ASSERT_TRUE(fs::create_directory(stale)) << stale;
+    stale_dirs.push_back(stale);
+    if (fs::exists(stale / "cpuset.cpus")) {  // v1 cpuset: no task may join before these are set
+      std::ofstream(stale / "cpuset.cpus") << read(dir / "cpuset.cpus");
+      std::ofstream(stale / "cpuset.mems") << read(dir / "cpuset.mems");
+    }
+    std::ofstream(stale / "cgroup.procs") << sleeper->pid();
+  }
+  EXPECT_EQ(remove_stale_cgroups(host_), 1);
+  for (const fs::path& dir : stale_dirs) EXPECT_FALSE(fs::exists(dir)) << dir;
+  for (const fs::path& dir : live->directories()) EXPECT_TRUE(fs::exists(dir)) << dir;
+  EXPECT_EQ(sleeper->wait().describe(), "signal: killed");
+}
+
+TEST_F(CgroupTest, WithoutPermissionDetectSaysWhatToDo) {
+  // Run detect() as an unprivileged user in a child process.
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(fds[0]);
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+    auto found = CgroupHost::detect();
+    const std::string text = found ? "usable" : found.error().message;
+    ssize_t ignored = ::write(fds[1], text.data(), text.size());
+    (void)ignored;
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buffer[1024];
+  ssize_t n;
+  while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_NE(text.find("no permission to create cgroups"), std::string::npos) << text;
+  EXPECT_NE(text.find("run as root or with cgroup delegation, or pass --no-limits"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -38,19 +38,12 @@ class CgroupV1 final : public CgroupBase {
   Result<void> freeze() override {
     if (auto written = files_.freezer_state.write("FROZEN"); !written) return written;
     // The kernel reports FREEZING until every task has stopped.
-    const auto deadline = util::Clock::now() + kFreezeTimeout;
-    for (int attempt = 0;; ++attempt) {
+    return await_frozen([this]() -> Result<bool> {
       char state[32];
       auto n = files_.freezer_state.read(state, sizeof state);
       if (!n) return std::unexpected(n.error());
-      if (std::string_view(state, *n).starts_with("FROZEN")) return {};
-      if (util::Clock::now() > deadline) {
-        (void)thaw();
-        return util::fail("the processes in " + files_.freezer_state.path().parent_path().string() +
-                          " did not freeze within " + std::to_string(kFreezeTimeout.count()) + " s");
-      }
-      poll_pause(attempt);
-    }
+      return std::string_view(state, *n).starts_with("FROZEN");
+    });
   }
 
   Result<void> thaw() override { return files_.freezer_state.write("THAWED"); }

@@ -39,18 +39,11 @@ class CgroupV2 final : public CgroupBase {
 
   Result<void> freeze() override {
     if (auto written = files_.freeze.write("1"); !written) return written;
-    const auto deadline = util::Clock::now() + kFreezeTimeout;
-    for (int attempt = 0;; ++attempt) {
+    return await_frozen([this]() -> Result<bool> {
       auto frozen = files_.events.read_keyed("frozen");
       if (!frozen) return std::unexpected(frozen.error());
-      if (*frozen == 1) return {};
-      if (util::Clock::now() > deadline) {
-        (void)thaw();
-        return util::fail("the processes in " + directories().front().string() + " did not freeze within " +
-                          std::to_string(kFreezeTimeout.count()) + " s");
-      }
-      poll_pause(attempt);
-    }
+      return *frozen == 1;
+    });
   }
 
   Result<void> thaw() override { return files_.freeze.write("0"); }
