@@ -48,6 +48,12 @@ class CgroupTest : public ::testing::Test {
     return text ? std::string(util::trim(*text)) : "<" + text.error().message + ">";
   }
 
+  static Result<Process> start_in(const Cgroup& group, std::string script) {
+    SpawnOptions options = shell(std::move(script));
+    options.cgroup = &group;
+    return Process::spawn(options);
+  }
+
   static std::chrono::nanoseconds cpu_time(const Cgroup& group) {
     auto usage = group.usage();
     EXPECT_TRUE(usage.has_value());
@@ -198,9 +204,7 @@ TEST_F(CgroupTest, CpuQuotaGivesAboutItsShareOfOneCpu) {
   limits.cpus = 0.25;
   auto group = make("quota", limits);
   ASSERT_TRUE(group);
-  SpawnOptions options = shell("while :; do :; done");
-  options.cgroup = group.get();
-  auto spinner = Process::spawn(options);
+  auto spinner = start_in(*group, "while :; do :; done");
   ASSERT_TRUE(spinner) << spinner.error().message;
   std::this_thread::sleep_for(50ms);  // past start-up
   const auto cpu0 = cpu_time(*group);
@@ -216,9 +220,7 @@ TEST_F(CgroupTest, CpuQuotaGivesAboutItsShareOfOneCpu) {
 TEST_F(CgroupTest, FrozenGroupUsesNoCpuAndThawResumesIt) {
   auto group = make("freeze", CgroupLimits{});
   ASSERT_TRUE(group);
-  SpawnOptions options = shell("while :; do :; done");
-  options.cgroup = group.get();
-  auto spinner = Process::spawn(options);
+  auto spinner = start_in(*group, "while :; do :; done");
   ASSERT_TRUE(spinner) << spinner.error().message;
   std::this_thread::sleep_for(20ms);
   ASSERT_TRUE(group->freeze());
@@ -244,9 +246,7 @@ TEST_F(CgroupTest, PidsLimitContainsAForkBombAndKillAllEndsIt) {
   auto group = make("forkbomb", limits);
   ASSERT_TRUE(group);
   // Every process forks forever; a failed fork does not end it (a shell would exit).
-  SpawnOptions options = shell("exec perl -e 'while (1) { fork() }'");
-  options.cgroup = group.get();
-  auto bomb = Process::spawn(options);
+  auto bomb = start_in(*group, "exec perl -e 'while (1) { fork() }'");
   ASSERT_TRUE(bomb) << bomb.error().message;
   std::this_thread::sleep_for(300ms);
   EXPECT_LE(count_procs(*group), 50u);
@@ -273,9 +273,7 @@ TEST_F(CgroupTest, PidsLimitContainsAForkBombAndKillAllEndsIt) {
 TEST_F(CgroupTest, DestructorKillsWhatRunsInsideAndRemovesTheGroup) {
   auto group = make("busy", CgroupLimits{});
   ASSERT_TRUE(group);
-  SpawnOptions options = shell("sleep 30 & sleep 30 & wait");
-  options.cgroup = group.get();
-  auto process = Process::spawn(options);
+  auto process = start_in(*group, "sleep 30 & sleep 30 & wait");
   ASSERT_TRUE(process) << process.error().message;
   std::this_thread::sleep_for(20ms);
   ASSERT_TRUE(group->freeze());  // a frozen group must still go away
@@ -288,6 +286,7 @@ TEST_F(CgroupTest, DestructorKillsWhatRunsInsideAndRemovesTheGroup) {
 TEST_F(CgroupTest, StaleGroupOfADeadOwnerIsRemovedWithItsProcesses) {
   auto live = make("live", CgroupLimits{});  // keeps sweetspot/ in place; must survive
   ASSERT_TRUE(live);
+  remove_stale_cgroups(host_);  // whatever earlier runs left, so the count below is ours
   // A pid that surely belongs to no process: a child that has exited and been reaped.
   const pid_t dead = ::fork();
   if (dead == 0) ::_exit(0);
@@ -339,6 +338,68 @@ TEST_F(CgroupTest, WithoutPermissionDetectSaysWhatToDo) {
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   EXPECT_NE(text.find("no permission to create cgroups"), std::string::npos) << text;
   EXPECT_NE(text.find("run as root or with cgroup delegation, or pass --no-limits"), std::string::npos) << text;
+}
+
+// Running, as opposed to gone or a zombie waiting for a parent that is gone.
+bool running(pid_t pid) {
+  auto stat = read_control_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return false;
+  const size_t close = stat->rfind(") ");
+  return close != std::string::npos && close + 2 < stat->size() && (*stat)[close + 2] != 'Z' &&
+         (*stat)[close + 2] != 'X';
+}
+
+TEST_F(CgroupTest, InterruptKillsProcessesAndRemovesGroups) {
+  // A child plays sweetspot: a group with a process in it, a process without a
+  // group (--no-limits), then SIGINT. It reports what it made through a pipe.
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(fds[0]);
+    util::install_interrupt_watcher();
+    auto group = Cgroup::create(host_, "interrupted", CgroupLimits{});
+    if (!group) ::_exit(3);
+    auto inside = start_in(**group, "exec sleep 30");
+    auto outside = Process::spawn(shell("exec sleep 30"));
+    if (!inside || !outside) ::_exit(4);
+    std::string report = std::to_string(inside->pid()) + " " + std::to_string(outside->pid()) + "\n";
+    for (const fs::path& dir : (*group)->directories()) report += dir.string() + "\n";
+    if (::write(fds[1], report.data(), report.size()) != static_cast<ssize_t>(report.size())) ::_exit(5);
+    ::kill(::getpid(), SIGINT);
+    ::pause();
+    ::_exit(6);  // the watcher exits with 128 + SIGINT first
+  }
+  ::close(fds[1]);
+  std::string report;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0) report.append(buffer, static_cast<size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGINT);
+  const auto lines = util::split(report, '\n');
+  ASSERT_GE(lines.size(), 3u) << report;
+  const auto pids = util::split(lines[0], ' ');
+  ASSERT_EQ(pids.size(), 2u);
+  // The killed sleeps are reparented; give their new parent a moment to reap them.
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while ((running(std::stoi(pids[0])) || running(std::stoi(pids[1]))) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_FALSE(running(std::stoi(pids[0]))) << "the process in the group survived";
+  EXPECT_FALSE(running(std::stoi(pids[1]))) << "the process without a group survived";
+  for (size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].empty()) continue;
+    EXPECT_FALSE(fs::exists(lines[i])) << lines[i];
+    // Nothing else of the child's either (v1 also keeps a frozen sentinel group).
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(fs::path(lines[i]).parent_path(), ec)) {
+      EXPECT_FALSE(entry.path().filename().string().starts_with(std::to_string(child) + "-")) << entry.path();
+    }
+  }
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // cgroup v1: one directory per controller mount (cpu, cpuacct, memory, pids,
 // freezer, cpuset; a mount may carry several controllers).
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
 #include <map>
+#include <memory>
 
 #include "sandbox/cgroup_base.h"
 #include "util/file.h"
@@ -25,10 +27,51 @@ struct V1Files {
   ControlFile oom_control;    // "oom_kill N"
 };
 
+// Linux counts frozen v1 cgroups in a static key (freezer_active): the first freeze
+// and the last thaw on the whole host patch kernel text, about 70 us each here. An
+// empty group that stays FROZEN while any of our groups lives keeps the key on, so
+// freeze and thaw (on every warm invoke) take about 4 us instead (measured on this
+// host: thaw p50 78 us -> 5 us). Removed with the last group; only an optimisation.
+class FrozenSentinel {
+ public:
+  // Null when it cannot be made (nothing breaks then).
+  static std::shared_ptr<FrozenSentinel> acquire(const fs::path& freezer_parent) {
+    static std::mutex mutex;
+    static std::weak_ptr<FrozenSentinel> current;
+    std::lock_guard lock(mutex);
+    if (auto existing = current.lock()) return existing;
+    const fs::path dir = freezer_parent / (std::to_string(::getpid()) + "-frozen-sentinel");
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return nullptr;
+    auto sentinel = std::shared_ptr<FrozenSentinel>(new FrozenSentinel(dir));
+    if (!util::write_control_file(dir / "freezer.state", "FROZEN")) return nullptr;
+    current = sentinel;
+    return sentinel;
+  }
+  ~FrozenSentinel() {
+    cleanup_.run_now();
+    std::lock_guard lock(layout_mutex());
+    ::rmdir(dir_.parent_path().c_str());  // fails while other groups live there
+  }
+
+ private:
+  // The interrupt hook takes no lock (the watcher holds the hooks' lock meanwhile);
+  // it runs after the groups' hooks, so it removes the emptied parent too.
+  explicit FrozenSentinel(fs::path dir)
+      : dir_(std::move(dir)), cleanup_([d = dir_] {
+          ::rmdir(d.c_str());
+          ::rmdir(d.parent_path().c_str());
+        }) {}
+  fs::path dir_;
+  util::CleanupHook cleanup_;
+};
+
 class CgroupV1 final : public CgroupBase {
  public:
-  CgroupV1(std::vector<fs::path> dirs, std::vector<fs::path> parents, V1Files files)
-      : CgroupBase(std::move(dirs), std::move(parents), std::move(files.procs)), files_(std::move(files)) {
+  CgroupV1(std::vector<fs::path> dirs, std::vector<fs::path> parents, V1Files files,
+           std::shared_ptr<FrozenSentinel> sentinel)
+      : CgroupBase(std::move(dirs), std::move(parents), std::move(files.procs)),
+        files_(std::move(files)),
+        sentinel_(std::move(sentinel)) {
     arm_cleanup();
   }
   ~CgroupV1() override { teardown(); }
@@ -69,6 +112,7 @@ class CgroupV1 final : public CgroupBase {
 
  private:
   V1Files files_;
+  std::shared_ptr<FrozenSentinel> sentinel_;  // released after teardown()
 };
 
 // Makes sure <mount>/sweetspot exists and, for cpuset, has CPUs and memory nodes
@@ -187,7 +231,8 @@ Result<std::unique_ptr<Cgroup>> create_v1(const CgroupHost& host, const std::str
   if (auto applied = apply_limits(dir_of, host, limits); !applied) return fail_cleanly(applied.error());
   auto files = open_files(dir_of);
   if (!files) return fail_cleanly(files.error());
-  return std::make_unique<CgroupV1>(std::move(dirs), std::move(parents), std::move(*files));
+  auto sentinel = FrozenSentinel::acquire(dir_of.at("freezer").parent_path());
+  return std::make_unique<CgroupV1>(std::move(dirs), std::move(parents), std::move(*files), std::move(sentinel));
 }
 
 }  // namespace sweetspot::sandbox::detail
