@@ -328,11 +328,7 @@ TEST_F(CgroupTest, WithoutPermissionDetectSaysWhatToDo) {
     ::_exit(0);
   }
   ::close(fds[1]);
-  std::string text;
-  char buffer[1024];
-  ssize_t n;
-  while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
-  ::close(fds[0]);
+  const std::string text = testing::read_all_and_close(fds[0]);
   int status = 0;
   ::waitpid(child, &status, 0);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -371,11 +367,7 @@ TEST_F(CgroupTest, InterruptKillsProcessesAndRemovesGroups) {
     ::_exit(6);  // the watcher exits with 128 + SIGINT first
   }
   ::close(fds[1]);
-  std::string report;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0) report.append(buffer, static_cast<size_t>(n));
-  ::close(fds[0]);
+  const std::string report = testing::read_all_and_close(fds[0]);
   int status = 0;
   ::waitpid(child, &status, 0);
   ASSERT_TRUE(WIFEXITED(status)) << status;

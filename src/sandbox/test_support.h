@@ -35,6 +35,16 @@ inline Result<CgroupHost> cgroup_host() {
   return CgroupHost::detect();
 }
 
+// Reads `fd` to end of file, then closes it.
+inline std::string read_all_and_close(int fd) {
+  std::string text;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
+  ::close(fd);
+  return text;
+}
+
 struct Finished {
   ExitStatus status;
   std::string out;  // stdout and stderr together
@@ -53,10 +63,7 @@ inline Result<Finished> run_captured(SpawnOptions options) {
     return std::unexpected(process.error());
   }
   Finished finished;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0) finished.out.append(buffer, static_cast<size_t>(n));
-  ::close(fds[0]);
+  finished.out = read_all_and_close(fds[0]);
   finished.status = process->wait();
   return finished;
 }
