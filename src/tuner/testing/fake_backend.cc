@@ -55,6 +55,8 @@ std::vector<Curve> standard_curves() {
   add("mixed", 60, 200, 0, 0, 0, 0.03);
   add("gc-pressure", 20, 300, 0, 180, 150, 0.03);
   add("gc-parallel", 30, 50, 600, 400, 400, 0.03);
+  add("gc-io", 200, 100, 0, 256, 400, 0.03);
+  add("java-like", 100, 300, 100, 512, 800, 0.05);
   add("oom-floor", 50, 20, 0, 700, 0, 0.03);
   add("short-invokes", 3, 2, 0, 0, 0, 0.05);
   add("noisy-mixed", 40, 150, 150, 0, 0, 0.15);
