@@ -1,7 +1,6 @@
 """Error records in the shape Lambda's Python runtime reports them, and their log form."""
 
 import os
-import traceback
 
 # Error types of Lambda's Python runtime.
 IMPORT_MODULE_ERROR = "Runtime.ImportModuleError"
@@ -47,6 +46,8 @@ def _is_machinery(filename):
 def _user_frames(tb):
     """The traceback without the leading frames of the runtime and of the import
     machinery: the user sees their own code, as in Lambda."""
+    import traceback  # only on errors: it costs a few ms of every cold start
+
     frames = traceback.extract_tb(tb)
     for i, frame in enumerate(frames):
         if not _is_machinery(frame.filename):
@@ -57,6 +58,8 @@ def _user_frames(tb):
 def from_exception(exc, request_id=""):
     if isinstance(exc, FunctionFault):
         return record(exc.error_type, exc.message, exc.stack_trace, request_id)
+    import traceback
+
     frames = _user_frames(exc.__traceback__)
     return record(type(exc).__name__, str(exc), traceback.format_list(frames), request_id)
 

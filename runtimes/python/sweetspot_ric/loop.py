@@ -1,7 +1,6 @@
 """INIT (load the handler) then the invoke loop: next event, call the handler,
 post its result or its error."""
 
-import decimal
 import json
 import os
 import sys
@@ -12,7 +11,9 @@ from .runtime_api import RuntimeApiClient, RuntimeApiError
 
 
 def _json_default(value):
-    if isinstance(value, decimal.Decimal):
+    # decimal is looked up, not imported: a function that returns a Decimal has loaded it.
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
 
