@@ -307,7 +307,14 @@ TEST_F(CgroupTest, StaleGroupOfADeadOwnerIsRemovedWithItsProcesses) {
     }
     std::ofstream(stale / "cgroup.procs") << sleeper->pid();
   }
+  // Its owner was SIGKILLed between invokes: the group is still frozen.
+  for (const fs::path& dir : stale_dirs) {
+    if (fs::exists(dir / "freezer.state")) std::ofstream(dir / "freezer.state") << "FROZEN";
+    if (fs::exists(dir / "cgroup.freeze")) std::ofstream(dir / "cgroup.freeze") << "1";
+  }
+  const auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(remove_stale_cgroups(host_), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s) << "waited for a frozen task to die";
   for (const fs::path& dir : stale_dirs) EXPECT_FALSE(fs::exists(dir)) << dir;
   for (const fs::path& dir : live->directories()) EXPECT_TRUE(fs::exists(dir)) << dir;
   EXPECT_EQ(sleeper->wait().describe(), "signal: killed");

@@ -171,10 +171,6 @@ void private_tmp(const ChildPlan& plan, int report) {
   sigemptyset(&none);
   if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) child_fail(report, Step::kSignals);
 
-  // Join before anything else runs, so every later allocation and child is inside.
-  for (size_t i = 0; i < plan.procs_files.size(); ++i) {
-    if (!write_all(plan.procs_files[i].c_str(), "0")) child_fail(report, Step::kJoinCgroup, static_cast<int>(i));
-  }
   if (plan.private_tmp) private_tmp(plan, report);
   if (plan.max_open_files > 0) {
     const struct rlimit limit {plan.max_open_files, plan.max_open_files};
@@ -195,6 +191,12 @@ void private_tmp(const ChildPlan& plan, int report) {
         ::close_range(static_cast<unsigned>(report) + 1, ~0U, 0) != 0) {
       child_fail(report, Step::kCloseFds);
     }
+  }
+  // Joined last, just before exec: the set-up above is sweetspot's work, and under
+  // a small CPU quota it would otherwise stall the environment's start by a whole
+  // period. Everything the program does and starts from here on is inside.
+  for (size_t i = 0; i < plan.procs_files.size(); ++i) {
+    if (!write_all(plan.procs_files[i].c_str(), "0")) child_fail(report, Step::kJoinCgroup, static_cast<int>(i));
   }
   ::execve(plan.program.c_str(), plan.argv.data(), plan.envp.data());
   child_fail(report, Step::kExec);

@@ -42,9 +42,11 @@ int remove_stale_cgroups(const CgroupHost& host) {
   }
   // Kill everything in every hierarchy first, then remove: a v1 task sits in one
   // directory per hierarchy.
+  // Thawed in every hierarchy before any killing: a v1 task frozen in the freezer
+  // hierarchy would not die while we wait for it in the cpu one.
+  for (const fs::path& dir : stale) thaw_if_frozen(dir);
   const auto deadline = util::Clock::now() + detail::kKillTimeout;
   for (const fs::path& dir : stale) {
-    thaw_if_frozen(dir);
     if (fs::exists(dir / "cgroup.kill")) (void)util::write_control_file(dir / "cgroup.kill", "1");
     (void)detail::kill_until_empty(dir / "cgroup.procs", deadline);
   }
