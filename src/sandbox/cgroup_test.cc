@@ -270,6 +270,19 @@ TEST_F(CgroupTest, PidsLimitContainsAForkBombAndKillAllEndsIt) {
   EXPECT_EQ(done->out, "alive\n");
 }
 
+TEST_F(CgroupTest, AnExitedButUnreapedProcessDoesNotKeepTheGroupBusy) {
+  auto group = make("zombie", CgroupLimits{});
+  ASSERT_TRUE(group);
+  auto process = start_in(*group, "exit 0");
+  ASSERT_TRUE(process) << process.error().message;
+  std::this_thread::sleep_for(50ms);  // exited; nobody has reaped it yet
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(group->kill_all());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  EXPECT_TRUE(group->empty());
+  EXPECT_EQ(process->wait().value, 0);
+}
+
 TEST_F(CgroupTest, DestructorKillsWhatRunsInsideAndRemovesTheGroup) {
   auto group = make("busy", CgroupLimits{});
   ASSERT_TRUE(group);
