@@ -1,0 +1,209 @@
+#include "cli/tune_command.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "cli/function_options.h"
+#include "engine/lambda_limits.h"
+#include "report/json_result.h"
+#include "report/progress.h"
+#include "report/table.h"
+#include "tuner/tuner.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/strings.h"
+
+namespace sweetspot::cli {
+namespace {
+
+using util::Fatal;
+
+struct TuneOptions {
+  FunctionOptions function;
+  std::string memory = "128,256,512,1024,1536,3008";
+  int num = 10;
+  std::string payload;
+  std::string payloads;
+  std::string strategy = "cost";
+  std::optional<double> weight;
+  std::optional<double> max_duration_ms;
+  std::string percentile = "p95";
+  bool parallel = false;
+  bool cold_starts = false;
+  double discard_top_bottom = 0.2;
+  std::string arch = "x86_64";
+  std::string prices;
+  std::string json;
+};
+
+template <typename T>
+T or_usage_error(util::Result<T> result) {
+  if (!result) throw Fatal(result.error().message, util::ExitCode::kUsage);
+  return std::move(*result);
+}
+
+std::string strip_at(const std::string& argument) { return argument.starts_with("@") ? argument.substr(1) : argument; }
+
+tuner::Plan build_plan(const TuneOptions& o) {
+  tuner::Plan plan;
+  if (o.memory == "auto") {
+    plan.selection = tuner::SizeSelection::kAuto;
+  } else {
+    plan.memory_sizes.clear();
+    for (const std::string& item : util::split(o.memory, ',')) {
+      const std::string_view text = util::trim(item);
+      int mb = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), mb);
+      if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+        throw Fatal(fmt::format("--memory: \"{}\" is not a size in MB; give a list like 128,512,1024 or auto", item));
+      }
+      if (!engine::valid_memory_mb(mb)) {
+        throw Fatal(fmt::format("--memory: {} MB is outside Lambda's range of {} to {} MB", mb, engine::kMinMemoryMb,
+                                engine::kMaxMemoryMb));
+      }
+      plan.memory_sizes.push_back(mb);
+    }
+  }
+  plan.num = o.num;
+  if (!o.payload.empty() && !o.payloads.empty()) throw Fatal("give either --payload or --payloads, not both");
+  if (!o.payloads.empty()) {
+    const std::string path = strip_at(o.payloads);
+    auto text = util::read_file(path);
+    if (!text) throw Fatal("--payloads: " + text.error().message);
+    plan.payloads = or_usage_error(tuner::parse_payloads(*text, path));
+  } else if (!o.payload.empty()) {
+    plan.payloads = or_usage_error(tuner::parse_payloads(read_payload_argument(o.payload), "--payload"));
+  }
+  plan.strategy.kind = or_usage_error(tuner::parse_strategy(o.strategy));
+  if (o.weight) {
+    if (plan.strategy.kind != tuner::StrategyKind::kBalanced) {
+      throw Fatal("--weight applies only to --strategy balanced");
+    }
+    plan.strategy.weight = *o.weight;
+  }
+  const double percentile = or_usage_error(tuner::parse_percentile(o.percentile));
+  if (o.max_duration_ms) plan.strategy.limit = tuner::LatencyLimit{*o.max_duration_ms, percentile};
+  plan.discard_top_bottom = o.discard_top_bottom;
+  plan.parallel = o.parallel;
+  plan.start = o.cold_starts ? engine::StartPolicy::kColdEveryTime : engine::StartPolicy::kWarm;
+  if (o.function.tmp_mb) plan.tmp_mb = *o.function.tmp_mb;
+  if (auto valid = tuner::validate(plan); !valid) throw Fatal(valid.error().message);
+  return plan;
+}
+
+tuner::Prices load_prices(const TuneOptions& o, engine::Architecture arch) {
+  tuner::PriceTable table;
+  if (o.prices.empty()) {
+    table = or_usage_error(tuner::PriceTable::builtin());
+  } else {
+    const std::string path = strip_at(o.prices);
+    auto text = util::read_file(path);
+    if (!text) throw Fatal("--prices: " + text.error().message);
+    table = or_usage_error(tuner::PriceTable::parse(*text, path));
+  }
+  std::string region = o.function.region;
+  if (region.empty()) {
+    // The environment's region prices the run when the table knows it.
+    const char* env = std::getenv("AWS_REGION");
+    region = env && table.lookup(env, arch) ? env : table.default_region();
+  }
+  return or_usage_error(table.lookup(region, arch));
+}
+
+int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
+  const tuner::Plan plan = build_plan(o);
+  engine::Architecture arch = engine::Architecture::kX86_64;
+  if (o.arch == "arm64") arch = engine::Architecture::kArm64;
+  else if (o.arch != "x86_64") throw Fatal(fmt::format("--arch {}: use x86_64 or arm64", o.arch));
+  const tuner::Prices prices = load_prices(o, arch);
+
+  const int max_mb = plan.selection == tuner::SizeSelection::kAuto
+                         ? engine::kMaxMemoryMb
+                         : *std::max_element(plan.memory_sizes.begin(), plan.memory_sizes.end());
+  std::unique_ptr<engine::Backend> backend = make_backend(o.function, max_mb);
+  std::cerr << fmt::format("sweetspot: tuning with {}: {} x {} invokes{}\n", backend->describe(),
+                           plan.selection == tuner::SizeSelection::kAuto
+                               ? std::string("auto-selected sizes")
+                               : fmt::format("{} sizes", plan.memory_sizes.size()),
+                           plan.num, plan.start == engine::StartPolicy::kColdEveryTime ? ", every one cold" : "");
+
+  std::optional<report::ProgressBar> bar;
+  if (::isatty(STDERR_FILENO)) bar.emplace(std::cerr);
+  auto result = tuner::tune(*backend, plan, prices, bar ? &*bar : nullptr);
+  if (bar) bar->finish();
+  if (!result) throw Fatal(result.error().message);
+
+  report::write_report(std::cout, *result);
+  std::cout.flush();
+  if (!o.json.empty()) {
+    if (auto written = report::write_json(o.json, *result); !written) {
+      throw Fatal("--json: " + written.error().message, util::ExitCode::kEnvironment);
+    }
+    std::cerr << "sweetspot: wrote " << o.json << '\n';
+  }
+  const bool any_worked = std::any_of(result->sizes.begin(), result->sizes.end(),
+                                      [](const tuner::SizeResult& s) { return s.feasible; });
+  return any_worked ? 0 : static_cast<int>(util::ExitCode::kFunctionError);
+}
+
+// The local engine prints nothing while tuning: the function's log lines would
+// tear the progress bar, and failures are in the result.
+engine::EngineEvents& quiet_events() {
+  static engine::EngineEvents events;
+  return events;
+}
+
+}  // namespace
+
+void add_tune_command(CLI::App& app, BackendFactory make_backend, int& exit_code) {
+  auto o = std::make_shared<TuneOptions>();
+  CLI::App* cmd = app.add_subcommand("tune", "Invoke a function at many memory sizes and recommend the best one");
+  add_function_options(*cmd, o->function, ArchOption::kSkip);
+  cmd->add_option("--memory,-m", o->memory,
+                  "Sizes in MB, comma-separated, or auto to search 128-10240 MB (default 128,256,512,1024,1536,3008)");
+  cmd->add_option("--num,-n", o->num, "Invokes per size (default 10)")->check(CLI::PositiveNumber);
+  cmd->add_option("--payload,-p", o->payload,
+                  "Event: JSON text or @FILE (default {}); a [{\"payload\":..,\"weight\":N}] array is weighted");
+  cmd->add_option("--payloads", o->payloads, "@FILE holding weighted payloads [{\"payload\": ..., \"weight\": N}]");
+  cmd->add_option("--strategy", o->strategy, "cost, speed or balanced (default cost)");
+  cmd->add_option("--weight", o->weight, "Balanced only: 1 = cost only, 0 = speed only (default 0.5)");
+  cmd->add_option("--max-duration", o->max_duration_ms,
+                  "Latency limit in ms: recommend the best size whose --percentile duration meets it");
+  cmd->add_option("--percentile", o->percentile, "Percentile the latency limit checks: p50, p90, p95, p99 (default p95)");
+  cmd->add_flag("--parallel", o->parallel, "Run each size's invokes all at once, each in its own environment");
+  cmd->add_flag("--cold-starts", o->cold_starts, "A new execution environment for every invoke: every sample is cold");
+  cmd->add_option("--discard-top-bottom", o->discard_top_bottom,
+                  "Fraction of samples dropped at each end for the average, 0 to 0.4 (default 0.2)");
+  cmd->add_option("--arch", o->arch, "x86_64 or arm64: the function's architecture and its prices (default x86_64)");
+  cmd->add_option("--prices", o->prices, "@FILE: a price table replacing the built-in one (shape of data/prices.json)");
+  cmd->add_option("--json", o->json, "Also write the result as JSON (a superset of AWS Lambda Power Tuning's) to FILE");
+  cmd->footer(
+      "The table and recommendation go to stdout; progress to stderr when it is a terminal.\n"
+      "Costs: billed duration (init included when cold) x memory x the first-tier GB-second price, plus the\n"
+      "request charge and /tmp above 512 MB; the JSON's Power Tuning fields (cost, averagePrice) leave the\n"
+      "request charge out, as Power Tuning does. Percentiles interpolate between closest ranks.\n"
+      "Exit status: 0 the run finished, 1 no size worked, 2 bad input, 3 the host cannot run it.");
+  cmd->callback([o, make_backend, &exit_code] {
+    o->function.arch = o->arch;  // the function runs as the architecture it is priced as
+    exit_code = run_tune(*o, make_backend);
+  });
+}
+
+void add_tune_command(CLI::App& app, int& exit_code) {
+  add_tune_command(
+      app,
+      [](const FunctionOptions& function, int max_memory_mb) -> std::unique_ptr<engine::Backend> {
+        const engine::FunctionConfig config = load_function_config(function, max_memory_mb);
+        return make_local_backend(config, function, &quiet_events());
+      },
+      exit_code);
+}
+
+}  // namespace sweetspot::cli

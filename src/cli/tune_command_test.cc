@@ -1,0 +1,101 @@
+#include "cli/tune_command.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/function_options.h"
+#include "tuner/testing/fake_backend.h"
+#include "util/error.h"
+#include "util/file.h"
+
+namespace sweetspot::cli {
+namespace {
+
+struct TuneRun {
+  int exit_code = -1;
+  std::string out;
+  int max_memory_mb = 0;
+};
+
+// Parses `args` as the command line after the program name and runs `tune`
+// against a fake backend, capturing stdout.
+TuneRun run_tune(const std::string& args) {
+  TuneRun run;
+  CLI::App app;
+  add_tune_command(
+      app,
+      [&run](const FunctionOptions&, int max_memory_mb) -> std::unique_ptr<engine::Backend> {
+        run.max_memory_mb = max_memory_mb;
+        tuner::testing::Curve curve;
+        curve.wait_ms = 20;
+        curve.serial_cpu_ms = 200;
+        return std::make_unique<tuner::testing::FakeBackend>(curve);
+      },
+      run.exit_code);
+  std::ostringstream captured;
+  std::streambuf* saved = std::cout.rdbuf(captured.rdbuf());
+  try {
+    app.parse(args, /*program_name_included=*/false);
+  } catch (...) {
+    std::cout.rdbuf(saved);
+    throw;
+  }
+  std::cout.rdbuf(saved);
+  run.out = captured.str();
+  return run;
+}
+
+std::string usage_error(const std::string& args) {
+  try {
+    run_tune(args);
+  } catch (const util::Fatal& e) {
+    EXPECT_EQ(e.code(), util::ExitCode::kUsage);
+    return e.what();
+  }
+  return "";
+}
+
+TEST(TuneCommand, PrintsTheTableAndWritesPowerTuningJson) {
+  const auto dir = std::filesystem::temp_directory_path() / ("sweetspot-tune-cli-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto json_path = dir / "out.json";
+  const TuneRun run = run_tune("tune fn --memory 256,1024,2048 --num 5 --strategy balanced --weight 0.3 --json " +
+                           json_path.string());
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.max_memory_mb, 2048);
+  EXPECT_NE(run.out.find("Recommendation: "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("balance of cost and speed (weight 0.3)"), std::string::npos) << run.out;
+  const auto j = nlohmann::json::parse(util::read_file(json_path).value());
+  EXPECT_TRUE(j["power"].is_number());
+  EXPECT_EQ(j["stats"].size(), 3u);
+  EXPECT_EQ(j["sweetspot"]["run"]["num"], 5);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TuneCommand, AutoAndLatencyLimit) {
+  const TuneRun run = run_tune("tune fn --memory auto --num 3 --max-duration 400 --percentile p90");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.max_memory_mb, 10240);
+  EXPECT_NE(run.out.find("with p90 <= 400 ms"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("Auto search"), std::string::npos);
+}
+
+TEST(TuneCommand, BadInputIsAUsageErrorThatSaysWhatToDo) {
+  EXPECT_NE(usage_error("tune fn --memory 64").find("outside Lambda's range"), std::string::npos);
+  EXPECT_NE(usage_error("tune fn --memory 128,lots").find("\"lots\""), std::string::npos);
+  EXPECT_NE(usage_error("tune fn --weight 0.2").find("--strategy balanced"), std::string::npos);
+  EXPECT_NE(usage_error("tune fn --strategy cheapest").find("cost, speed or balanced"), std::string::npos);
+  EXPECT_NE(usage_error("tune fn --percentile q5 --max-duration 10").find("percentile"), std::string::npos);
+  EXPECT_NE(usage_error("tune fn --arch sparc").find("x86_64 or arm64"), std::string::npos);
+  EXPECT_NE(usage_error("tune fn --region mars-1").find("mars-1"), std::string::npos);
+  EXPECT_NE(usage_error("tune fn --payloads @/nonexistent/p.json").find("/nonexistent/p.json"), std::string::npos);
+  EXPECT_NE(usage_error("tune fn --discard-top-bottom 0.5").find("0.4"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sweetspot::cli
