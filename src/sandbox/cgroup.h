@@ -22,7 +22,9 @@ using util::Result;
 enum class CgroupVersion { kV1, kV2 };
 
 struct CgroupLimits {
-  int64_t memory_bytes = 0;  // hard cap on memory, swap included (no swap allowed)
+  // Hard cap on memory, swap included (no swap allowed). The kernel charges page
+  // cache and tmpfs pages too: files written to a private /tmp count against it.
+  int64_t memory_bytes = 0;
   double cpus = 0;           // CFS quota in CPUs per period; 0 means no quota
   // 20 ms, not Linux's 100 ms: real Lambda throttles on 20 ms boundaries (pauses of
   // 20/40/60/80 ms at 128 MB, measured by pwrdrvr/lambda-throttling, see FACTS.md).
@@ -65,6 +67,9 @@ class Cgroup {
   // process's, so remove_stale_cgroups() can tell abandoned groups. `name` is a
   // single path component, e.g. "env-3". On failure nothing is left behind.
   // The group registers a util::CleanupHook: an interrupt kills and removes it.
+  // v1 only: while any group lives, an empty, frozen "<pid>-frozen-sentinel" group
+  // sits beside it in the freezer hierarchy (it makes freeze/thaw ~15x cheaper,
+  // see cgroup_v1.cc); it goes with the last group.
   static Result<std::unique_ptr<Cgroup>> create(const CgroupHost& host, std::string_view name,
                                                 const CgroupLimits& limits);
   Cgroup(const Cgroup&) = delete;
