@@ -356,15 +356,6 @@ TEST_F(CgroupTest, WithoutPermissionDetectSaysWhatToDo) {
   EXPECT_NE(text.find("run as root or with cgroup delegation, or pass --no-limits"), std::string::npos) << text;
 }
 
-// Running, as opposed to gone or a zombie waiting for a parent that is gone.
-bool running(pid_t pid) {
-  auto stat = read_control_file("/proc/" + std::to_string(pid) + "/stat");
-  if (!stat) return false;
-  const size_t close = stat->rfind(") ");
-  return close != std::string::npos && close + 2 < stat->size() && (*stat)[close + 2] != 'Z' &&
-         (*stat)[close + 2] != 'X';
-}
-
 TEST_F(CgroupTest, InterruptKillsProcessesAndRemovesGroups) {
   // A child plays sweetspot: a group with a process in it, a process without a
   // group (--no-limits), then SIGINT. It reports what it made through a pipe.
@@ -398,11 +389,11 @@ TEST_F(CgroupTest, InterruptKillsProcessesAndRemovesGroups) {
   ASSERT_EQ(pids.size(), 2u);
   // The killed sleeps are reparented; give their new parent a moment to reap them.
   const auto deadline = std::chrono::steady_clock::now() + 2s;
-  while ((running(std::stoi(pids[0])) || running(std::stoi(pids[1]))) && std::chrono::steady_clock::now() < deadline) {
+  while ((testing::running(std::stoi(pids[0])) || testing::running(std::stoi(pids[1]))) && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(5ms);
   }
-  EXPECT_FALSE(running(std::stoi(pids[0]))) << "the process in the group survived";
-  EXPECT_FALSE(running(std::stoi(pids[1]))) << "the process without a group survived";
+  EXPECT_FALSE(testing::running(std::stoi(pids[0]))) << "the process in the group survived";
+  EXPECT_FALSE(testing::running(std::stoi(pids[1]))) << "the process without a group survived";
   for (size_t i = 1; i < lines.size(); ++i) {
     if (lines[i].empty()) continue;
     EXPECT_FALSE(fs::exists(lines[i])) << lines[i];

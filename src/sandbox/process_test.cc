@@ -110,15 +110,31 @@ TEST(Process, FailedSpawnNamesTheStepAndLeavesNoZombie) {
             std::string::npos);
 }
 
-TEST(Process, DestructorKillsAndReapsARunningChild) {
+TEST(Process, DestructorKillsAndReapsARunningChildAndItsProcessGroup) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  SpawnOptions options = shell("sleep 30 & echo $!; exec sleep 30");
+  options.stdout_fd = fds[1];
   pid_t pid = -1;
+  pid_t background = -1;
   {
-    auto process = Process::spawn(shell("sleep 30 & exec sleep 30"));
+    auto process = Process::spawn(options);
+    ::close(fds[1]);
     ASSERT_TRUE(process);
     pid = process->pid();
+    char line[32] = {};
+    ASSERT_GT(::read(fds[0], line, sizeof line - 1), 0);
+    background = std::atoi(line);
   }
+  ::close(fds[0]);
   EXPECT_NE(::kill(pid, 0), 0);  // gone and reaped
   EXPECT_TRUE(no_children());
+  // The background sleep was in the same process group; its new parent reaps it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (testing::running(background) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_FALSE(testing::running(background));
 }
 
 TEST(Process, ChildHasDefaultSignalsItsOwnSessionAndOnlyStdio) {

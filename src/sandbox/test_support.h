@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "sandbox/cgroup.h"
+#include "sandbox/control_file.h"
 #include "sandbox/process.h"
 
 namespace sweetspot::sandbox::testing {
@@ -43,6 +44,15 @@ inline std::string read_all_and_close(int fd) {
   while ((n = ::read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
   ::close(fd);
   return text;
+}
+
+// Running, as opposed to gone or a zombie waiting for a parent that is gone.
+inline bool running(pid_t pid) {
+  auto stat = read_control_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return false;
+  const size_t close = stat->rfind(") ");
+  return close != std::string::npos && close + 2 < stat->size() && (*stat)[close + 2] != 'Z' &&
+         (*stat)[close + 2] != 'X';
 }
 
 struct Finished {
