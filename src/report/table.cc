@@ -86,7 +86,7 @@ void write_report(std::ostream& out, const tuner::TuneResult& r) {
     out << "  (predictions here use the final model, fitted to every size measured)\n";
   }
   out << fmt::format("\nPrices: {} {}, {} per GB-second, {} per 1M requests ({})\n", r.prices.region,
-                     engine::to_string(r.prices.architecture), tuner::format_usd(r.prices.gb_second()),
+                     engine::to_string(r.prices.architecture), tuner::format_usd(r.prices.gb_second(), 6),
                      tuner::format_usd(r.prices.request * 1e6), r.prices.source);
   out << fmt::format("This run: {} invokes, {} on Lambda; measured with {}\n", r.invocations,
                      tuner::format_usd(r.lambda_cost), r.backend);

@@ -75,10 +75,16 @@ std::string consequence(const DurationModel& model) {
 
 }  // namespace
 
-std::string format_usd(double usd) {
+std::string format_usd(double usd, int significant) {
   if (usd == 0) return "$0";
   if (usd >= 0.01) return fmt::format("${:.2f}", usd);
-  return fmt::format("${:.3g}", usd);
+  // Fixed notation with `significant` digits: people compare "$0.0000166667"
+  // with a price page more easily than "1.67e-05".
+  const int decimals = significant - 1 - static_cast<int>(std::floor(std::log10(usd)));
+  std::string text = fmt::format("{:.{}f}", usd, decimals);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return "$" + text;
 }
 
 void explain(TuneResult& r) {

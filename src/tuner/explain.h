@@ -11,7 +11,8 @@ struct TuneResult;
 // Fills result.headline, result.reasoning and result.warnings from the rest.
 void explain(TuneResult& result);
 
-// "$2.08" per million style money, with enough digits for tiny amounts.
-std::string format_usd(double usd);
+// Money for people: "$2.08" from a cent up, else fixed notation with
+// `significant` digits ("$0.0000934").
+std::string format_usd(double usd, int significant = 3);
 
 }  // namespace sweetspot::tuner

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "tuner/explain.h"
 #include "tuner/testing/fake_backend.h"
 
 namespace sweetspot::tuner {
@@ -159,6 +160,13 @@ TEST(Tuner, InvalidPlansAreRejectedBeforeAnythingRuns) {
   plan.num = 0;
   EXPECT_FALSE(tune(backend, plan, us_east_1(), nullptr).has_value());
   EXPECT_TRUE(backend.batches().empty());
+}
+
+TEST(Explain, MoneyInFixedNotationPeopleCanCompare) {
+  EXPECT_EQ(format_usd(0.0000166667, 6), "$0.0000166667");
+  EXPECT_EQ(format_usd(0.00009342), "$0.0000934");
+  EXPECT_EQ(format_usd(2.5), "$2.50");
+  EXPECT_EQ(format_usd(0), "$0");
 }
 
 }  // namespace
