@@ -37,6 +37,7 @@ struct Invocation {
   int max_memory_used_mb = 0;  // environment high-water mark
   double cpu_time_ms = 0;      // CPU the environment used during this invoke (all cores)
   bool limits_enforced = true; // false with --no-limits: nothing was capped
+  std::string log_tail;        // this invoke's log, START to REPORT (at most the last 4 KB)
 
   bool ok() const { return outcome == Outcome::kSuccess; }
 };

@@ -26,10 +26,11 @@ inline constexpr int64_t kMaxPayloadBytes = 6 * 1024 * 1024;
 // vCPUs Lambda gives a function of this size.
 inline double cpu_share(int memory_mb) { return memory_mb / kMemoryMbPerVcpu; }
 
-// Cores the function can see: at least 2, then one per vCPU or part of one, at most 6.
-inline int visible_cores(int memory_mb) {
+// Cores the function can see: at least `min_cores` (2 by community measurements,
+// unconfirmed, so a setting), then one per vCPU or part of one, at most 6.
+inline int visible_cores(int memory_mb, int min_cores = kMinVisibleCores) {
   const int needed = static_cast<int>(std::ceil(memory_mb / kMemoryMbPerVcpu));
-  return std::clamp(needed, kMinVisibleCores, kMaxVisibleCores);
+  return std::clamp(needed, std::min(min_cores, kMaxVisibleCores), kMaxVisibleCores);
 }
 
 inline bool valid_memory_mb(long long mb) { return mb >= kMinMemoryMb && mb <= kMaxMemoryMb; }

@@ -1,0 +1,122 @@
+#include "cli/function_options.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <iterator>
+
+#include "engine/function_definition.h"
+#include "util/file.h"
+
+namespace sweetspot::cli {
+
+using util::ExitCode;
+using util::Fatal;
+
+void add_function_options(CLI::App& cmd, FunctionOptions& o, ArchOption arch) {
+  cmd.add_option("FUNCTION", o.code_dir, "Directory holding the function's code (or use --template)");
+  cmd.add_option("--template,-t", o.template_file, "AWS SAM template defining the function");
+  cmd.add_option("--function,-f", o.function_id, "Logical id of the function in the template (needed when it has several)");
+  cmd.add_option("--runtime", o.runtime, "Runtime: provided.al2023, python3.x, nodejs2x.x (detected from the code when not given)");
+  cmd.add_option("--handler", o.handler, "Handler, e.g. app.handler (python: module.function, node: file.export)");
+  cmd.add_option("--python", o.python, "Python interpreter for python runtimes (default: python3 on PATH)");
+  if (arch == ArchOption::kRegister) {
+    cmd.add_option("--arch", o.arch, "Architecture: x86_64 or arm64 (prices and the runtime's environment)")
+        ->check(CLI::IsMember({"x86_64", "arm64"}));
+  }
+  cmd.add_option("--timeout", o.timeout_s, "Timeout in seconds, 1 to 900 (default 3, or the template's)");
+  cmd.add_option("--tmp-size", o.tmp_mb, "Size of the private /tmp in MB, 512 to 10240 (default 512)");
+  cmd.add_option("--env", o.env, "Environment variable for the function, KEY=VALUE (repeatable)");
+  cmd.add_flag("--no-limits", o.no_limits,
+               "Run without cgroups (no root needed): nothing is capped and every REPORT is marked unenforced");
+  cmd.add_option("--cpu-period", o.cpu_period_ms,
+                 "CFS period in ms for the CPU quota (default 20: Lambda throttles on 20 ms boundaries)")
+      ->check(CLI::Range(1.0, 1000.0));
+  cmd.add_option("--min-cores", o.min_visible_cores,
+                 "Cores a function sees at the smallest sizes (default 2: community measurement, unconfirmed)")
+      ->check(CLI::Range(1, 6));
+  cmd.add_option("--region", o.region, "AWS region the function believes it runs in (default: AWS_REGION, else us-east-1)");
+}
+
+std::pair<std::string, std::string> parse_env_assignment(const std::string& item) {
+  const auto eq = item.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw Fatal("--env '" + item + "' is not KEY=VALUE: write it as --env NAME=value");
+  }
+  return {item.substr(0, eq), item.substr(eq + 1)};
+}
+
+engine::FunctionConfig load_function_config(const FunctionOptions& o, std::optional<int> memory_mb) {
+  engine::FunctionSource source;
+  if (!o.template_file.empty()) {
+    if (!o.code_dir.empty()) {
+      throw Fatal("give either a FUNCTION directory or --template, not both");
+    }
+    source.template_file = o.template_file;
+    source.function_id = o.function_id;
+  } else {
+    if (o.code_dir.empty()) {
+      throw Fatal("no function given: name its code directory (sweetspot invoke DIR) or a SAM template "
+                  "(--template template.yaml --function Name)");
+    }
+    if (!o.function_id.empty()) throw Fatal("--function needs --template");
+    source.code_dir = o.code_dir;
+  }
+  auto& ov = source.overrides;
+  if (!o.runtime.empty()) ov.runtime_id = o.runtime;
+  if (!o.handler.empty()) ov.handler = o.handler;
+  if (!o.python.empty()) ov.python = o.python;
+  if (!o.arch.empty()) ov.architecture = util::value_or_throw(engine::parse_architecture(o.arch));
+  ov.timeout_s = o.timeout_s;
+  ov.tmp_mb = o.tmp_mb;
+  ov.memory_mb = memory_mb;
+  for (const auto& item : o.env) ov.environment.insert(parse_env_assignment(item));
+  if (memory_mb && !engine::valid_memory_mb(*memory_mb)) {
+    throw Fatal(fmt::format("--memory {} is outside Lambda's range: use {} to {} MB", *memory_mb,
+                            engine::kMinMemoryMb, engine::kMaxMemoryMb));
+  }
+  if (o.timeout_s && (*o.timeout_s < engine::kMinTimeoutS || *o.timeout_s > engine::kMaxTimeoutS)) {
+    throw Fatal(fmt::format("--timeout {} is outside Lambda's range: use 1 to 900 seconds", *o.timeout_s));
+  }
+  if (o.tmp_mb && (*o.tmp_mb < engine::kMinTmpMb || *o.tmp_mb > engine::kMaxTmpMb)) {
+    throw Fatal(fmt::format("--tmp-size {} is outside Lambda's range: use 512 to 10240 MB", *o.tmp_mb));
+  }
+  return util::value_or_throw(engine::load_function(source));
+}
+
+std::unique_ptr<engine::LocalBackend> make_local_backend(const engine::FunctionConfig& config,
+                                                         const FunctionOptions& o, engine::EngineEvents* events) {
+  engine::LocalBackendOptions options;
+  options.limits = o.no_limits ? engine::LimitsMode::kUnenforced : engine::LimitsMode::kEnforced;
+  options.cpu_period = std::chrono::microseconds(static_cast<int64_t>(o.cpu_period_ms * 1000));
+  options.min_visible_cores = o.min_visible_cores;
+  options.events = events;
+  if (!o.region.empty()) {
+    options.region = o.region;
+  } else if (const char* r = std::getenv("AWS_REGION"); r && *r) {
+    options.region = r;
+  }
+  auto backend = engine::LocalBackend::create(config, options);
+  if (!backend) throw Fatal(backend.error().message, ExitCode::kEnvironment);
+  return std::move(*backend);
+}
+
+std::string read_payload_argument(const std::string& argument) {
+  std::string text;
+  if (argument == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), {});
+  } else if (argument.starts_with("@")) {
+    auto content = util::read_file(argument.substr(1));
+    if (!content) throw Fatal("--payload " + argument + ": " + content.error().message);
+    text = std::move(*content);
+  } else {
+    text = argument;
+  }
+  if (!nlohmann::json::accept(text)) {
+    throw Fatal("--payload is not valid JSON: Lambda takes a JSON event, e.g. --payload '{\"key\": 1}'");
+  }
+  return text;
+}
+
+}  // namespace sweetspot::cli

@@ -1,0 +1,94 @@
+#include "cli/invoke_command.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/function_options.h"
+#include "cli/invocation_json.h"
+#include "cli/log_printer.h"
+#include "engine/local_backend.h"
+#include "util/error.h"
+
+namespace sweetspot::cli {
+namespace {
+
+struct InvokeOptions {
+  FunctionOptions function;
+  std::optional<int> memory_mb;  // unset: the template's MemorySize, else 128
+  std::string payload = "{}";
+  int count = 1;
+  bool cold = false;
+  int concurrency = 1;
+  bool json = false;
+};
+
+// Prints each invoke as it finishes: the response, or one JSON record.
+class ResultPrinter : public engine::InvokeObserver {
+ public:
+  explicit ResultPrinter(bool json) : json_(json) {}
+  void on_invocation(const engine::Invocation& inv) override {
+    if (json_) {
+      std::cout << invocation_to_json(inv).dump() << '\n';
+    } else {
+      std::cout << inv.response << '\n';
+    }
+    std::cout.flush();
+    if (!inv.ok()) any_failed_ = true;
+  }
+  bool any_failed() const { return any_failed_; }
+
+ private:
+  bool json_;
+  bool any_failed_ = false;
+};
+
+int run_invoke(const InvokeOptions& o) {
+  const std::string payload = read_payload_argument(o.payload);
+  const engine::FunctionConfig config = load_function_config(o.function, o.memory_mb);
+  LogPrinter logs(std::cerr, o.concurrency > 1 ? LogPrefix::kEnvironmentId : LogPrefix::kNone);
+  auto backend = make_local_backend(config, o.function, &logs);
+
+  const engine::SizeSupport support = backend->support(config.memory_mb);
+  if (!support.note.empty()) std::cerr << "sweetspot: note: " << support.note << '\n';
+  if (o.concurrency > 1 && o.concurrency * support.effective_cpus > backend->host_cpus() + 1e-9) {
+    std::cerr << fmt::format("sweetspot: note: {} concurrent environments of {:.2f} vCPUs share this host's {} CPUs: "
+                             "durations include that contention\n",
+                             o.concurrency, support.effective_cpus, backend->host_cpus());
+  }
+
+  engine::Batch batch;
+  batch.memory_mb = config.memory_mb;
+  batch.payloads.assign(static_cast<size_t>(o.count), payload);
+  batch.start = o.cold ? engine::StartPolicy::kColdEveryTime : engine::StartPolicy::kWarm;
+  batch.concurrency = o.concurrency;
+  ResultPrinter printer(o.json);
+  auto ran = backend->run(batch, &printer);
+  if (!ran) throw util::Fatal(ran.error().message, util::ExitCode::kUsage);
+  return printer.any_failed() ? static_cast<int>(util::ExitCode::kFunctionError) : 0;
+}
+
+}  // namespace
+
+void add_invoke_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<InvokeOptions>();
+  CLI::App* cmd = app.add_subcommand("invoke", "Invoke a function in a local execution environment, as Lambda would");
+  add_function_options(*cmd, options->function);
+  cmd->add_option("--memory,-m", options->memory_mb, "Memory size in MB, 128 to 10240 (default 128, or the template's MemorySize)");
+  cmd->add_option("--payload,-p", options->payload, "Event: JSON text, @FILE, or - for stdin (default {})");
+  cmd->add_option("--count,-n", options->count, "Number of invokes (default 1)")->check(CLI::PositiveNumber);
+  cmd->add_flag("--cold", options->cold, "A new execution environment for every invoke");
+  cmd->add_option("--concurrency,-c", options->concurrency, "Environments invoked at once (default 1)")
+      ->check(CLI::Range(1, 64));
+  cmd->add_flag("--json", options->json,
+                "Print one JSON record per invoke on stdout (request id, response or error, durations, memory, CPU)");
+  cmd->footer(
+      "The response goes to stdout; the function's output and the START, END and REPORT lines go to stderr.\n"
+      "Exit status: 0 every invoke succeeded, 1 an invoke ended in an error, 2 bad input, 3 the host cannot\n"
+      "enforce Lambda's limits (run as root, or pass --no-limits).");
+  cmd->callback([options, &exit_code] { exit_code = run_invoke(*options); });
+}
+
+}  // namespace sweetspot::cli

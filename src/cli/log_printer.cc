@@ -1,0 +1,12 @@
+#include "cli/log_printer.h"
+
+namespace sweetspot::cli {
+
+void LogPrinter::on_log(int environment_id, std::string_view line) {
+  std::lock_guard lock(mutex_);
+  if (prefix_ == LogPrefix::kEnvironmentId) out_ << "[env " << environment_id << "] ";
+  out_ << line;
+  out_.flush();
+}
+
+}  // namespace sweetspot::cli

@@ -1,0 +1,475 @@
+#include "engine/execution_environment.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "engine/billing.h"
+#include "engine/ids.h"
+#include "engine/lambda_limits.h"
+#include "engine/log_lines.h"
+#include "engine/runtime_launch.h"
+
+namespace sweetspot::engine {
+namespace {
+
+using util::Clock;
+
+std::atomic<int> g_next_environment_id{1};
+constexpr size_t kLogTailBytes = 4096;
+
+std::string error_json(std::string_view type, std::string_view message) {
+  return nlohmann::json{{"errorType", type}, {"errorMessage", message}}.dump();
+}
+
+// From /proc: the runtime process alone, for --no-limits where no cgroup counts.
+int64_t proc_status_kb(pid_t pid, std::string_view key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(key)) return std::atoll(line.c_str() + key.size());
+  }
+  return 0;
+}
+
+double proc_cpu_ms(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), {});
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string skip;
+  for (int i = 0; i < 11; ++i) fields >> skip;  // fields 3..13
+  long long utime = 0, stime = 0, cutime = 0, cstime = 0;
+  fields >> utime >> stime >> cutime >> cstime;
+  return 1000.0 * static_cast<double>(utime + stime + cutime + cstime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace
+
+ExecutionEnvironment::ExecutionEnvironment(const FunctionConfig& config, const EnvironmentOptions& options, int id)
+    : config_(config), options_(options), id_(id), log_stream_(new_log_stream_name()) {
+  function_arn_ = "arn:aws:lambda:" + options_.region + ":000000000000:function:" + config_.name;
+}
+
+util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create(const FunctionConfig& config,
+                                                                                const EnvironmentOptions& options) {
+  if (!valid_memory_mb(config.memory_mb)) {
+    return util::fail("memory size " + std::to_string(config.memory_mb) + " MB is outside Lambda's range (" +
+                      std::to_string(kMinMemoryMb) + " to " + std::to_string(kMaxMemoryMb) + " MB)");
+  }
+  std::unique_ptr<ExecutionEnvironment> env(new ExecutionEnvironment(config, options, g_next_environment_id++));
+  if (options.limits == LimitsMode::kEnforced) {
+    if (options.cgroup_host == nullptr) return util::fail("internal: enforced limits need a cgroup host");
+    sandbox::CgroupLimits limits;
+    limits.memory_bytes = static_cast<int64_t>(config.memory_mb) << 20;
+    limits.cpus = cpu_share(config.memory_mb);
+    limits.cpu_period = options.cpu_period;
+    limits.visible_cores = std::min(visible_cores(config.memory_mb, options.min_visible_cores), options.cgroup_host->host_cpus);
+    limits.max_pids = kMaxProcesses;
+    auto cgroup = sandbox::Cgroup::create(*options.cgroup_host, "env-" + std::to_string(env->id_), limits);
+    if (!cgroup) return std::unexpected(cgroup.error());
+    env->cgroup_ = std::move(*cgroup);
+  }
+  auto server = RuntimeApiServer::create({.on_idle = [e = env.get()] { e->freeze(); },
+                                          .on_wake = [e = env.get()] { e->thaw(); }});
+  if (!server) return std::unexpected(server.error());
+  env->server_ = std::move(*server);
+  if (auto started = env->start_runtime(); !started) return std::unexpected(started.error());
+  return env;
+}
+
+util::Result<void> ExecutionEnvironment::start_runtime() {
+  auto launch = launch_spec(config_);
+  if (!launch) return std::unexpected(launch.error());
+
+  // Precedence, lowest first: what the runtime needs, the caller's AWS settings,
+  // the function's own variables, then Lambda's reserved ones, which no
+  // function can override.
+  std::map<std::string, std::string> vars = launch->env;
+  for (auto& [k, v] : caller_aws_environment()) vars[k] = v;
+  for (auto& [k, v] : config_.environment) vars[k] = v;
+  const std::string region = vars.contains("AWS_REGION") ? vars["AWS_REGION"] : options_.region;
+  vars["AWS_LAMBDA_RUNTIME_API"] = server_->address();
+  vars["_HANDLER"] = config_.handler;
+  vars["LAMBDA_TASK_ROOT"] = config_.code_dir.string();
+  vars["AWS_LAMBDA_FUNCTION_NAME"] = config_.name;
+  vars["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+  vars["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = std::to_string(config_.memory_mb);
+  vars["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + config_.name;
+  vars["AWS_LAMBDA_LOG_STREAM_NAME"] = log_stream_;
+  vars["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
+  vars["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + config_.runtime_id;
+  vars["AWS_REGION"] = region;
+  vars["AWS_DEFAULT_REGION"] = vars.contains("AWS_DEFAULT_REGION") ? vars["AWS_DEFAULT_REGION"] : region;
+  vars["TZ"] = ":UTC";
+  vars["LANG"] = "en_US.UTF-8";
+
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return util::fail_errno("cannot create the log pipe");
+  util::UniqueFd log_write(pipe_fds[1]);
+  log_read_.reset(pipe_fds[0]);
+  if (!log_wake_read_) {
+    if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return util::fail_errno("cannot create a pipe");
+    log_wake_read_.reset(pipe_fds[0]);
+    log_wake_write_.reset(pipe_fds[1]);
+  }
+
+  sandbox::SpawnOptions spawn;
+  spawn.argv = launch->argv;
+  for (auto& [k, v] : vars) spawn.env.push_back(k + "=" + v);
+  spawn.cwd = config_.code_dir;
+  spawn.cgroup = cgroup_.get();
+  spawn.tmp = sandbox::TmpIsolation::kPrivate;
+  spawn.tmp_bytes = static_cast<int64_t>(config_.tmp_mb) << 20;
+  spawn.max_open_files = kMaxOpenFiles;
+  spawn.stdout_fd = log_write.get();
+  spawn.stderr_fd = log_write.get();
+
+  spawned_at_ = Clock::now();
+  auto process = sandbox::Process::spawn(spawn);
+  if (!process && options_.limits == LimitsMode::kUnenforced) {
+    // Without privileges a private /tmp may be impossible; --no-limits runs anyway.
+    spawn.tmp = sandbox::TmpIsolation::kShared;
+    spawned_at_ = Clock::now();
+    process = sandbox::Process::spawn(spawn);
+  }
+  if (!process) return util::fail("cannot start the runtime (" + launch->argv.front() + "): " + process.error().message);
+  process_.emplace(std::move(*process));
+  log_write.reset();  // the child holds the only write end: EOF once it and its children are gone
+
+  reaper_ = std::thread([this] {
+    const auto status = process_->wait();
+    {
+      std::lock_guard lock(exit_mutex_);
+      exit_status_ = status;
+    }
+    server_->notify_runtime_exited();
+  });
+  log_reader_ = std::thread([this] { read_log_loop(); });
+  state_ = State::kInitializing;
+  return {};
+}
+
+util::Result<void> ExecutionEnvironment::restart_runtime() {
+  stop_runtime();
+  auto server = RuntimeApiServer::create({.on_idle = [this] { freeze(); }, .on_wake = [this] { thaw(); }});
+  if (!server) return std::unexpected(server.error());
+  server_ = std::move(*server);
+  return start_runtime();
+}
+
+void ExecutionEnvironment::stop_runtime() {
+  if (cgroup_) {
+    if (frozen_) (void)cgroup_->thaw();
+    (void)cgroup_->kill_all();
+  }
+  if (process_) {
+    if (options_.limits == LimitsMode::kUnenforced) ::kill(-process_->pid(), SIGKILL);
+    process_->kill(SIGKILL);
+  }
+  frozen_ = false;
+  if (reaper_.joinable()) reaper_.join();
+  if (log_reader_.joinable()) {
+    const char byte = 1;
+    (void)!::write(log_wake_write_.get(), &byte, 1);
+    log_reader_.join();
+    char sink[16];
+    while (::read(log_wake_read_.get(), sink, sizeof sink) > 0) {
+    }
+  }
+  drain_log();
+  log_read_.reset();
+  state_ = State::kDead;
+}
+
+ExecutionEnvironment::~ExecutionEnvironment() {
+  stop_runtime();
+  server_.reset();  // unblocks and joins its handlers
+  cgroup_.reset();  // removes the group
+}
+
+void ExecutionEnvironment::freeze() {
+  if (frozen_) return;
+  if (cgroup_) {
+    frozen_ = cgroup_->freeze().has_value();
+  } else if (process_) {
+    frozen_ = ::kill(-process_->pid(), SIGSTOP) == 0;
+  }
+}
+
+void ExecutionEnvironment::thaw() {
+  if (!frozen_) return;
+  if (cgroup_) {
+    (void)cgroup_->thaw();
+  } else if (process_) {
+    ::kill(-process_->pid(), SIGCONT);
+  }
+  frozen_ = false;
+}
+
+ExecutionEnvironment::UsageSnapshot ExecutionEnvironment::read_usage() const {
+  UsageSnapshot snap;
+  if (cgroup_) {
+    if (auto usage = cgroup_->usage()) {
+      snap.cpu_ms = std::chrono::duration<double, std::milli>(usage->cpu_time).count();
+      snap.peak_bytes = usage->memory_peak_bytes;
+      snap.oom_kills = usage->oom_kills;
+    }
+  } else if (process_) {
+    snap.cpu_ms = proc_cpu_ms(process_->pid());
+    snap.peak_bytes = proc_status_kb(process_->pid(), "VmHWM:") * 1024;
+  }
+  return snap;
+}
+
+void ExecutionEnvironment::read_log_loop() {
+  char buffer[16384];
+  while (true) {
+    pollfd fds[2] = {{log_read_.get(), POLLIN, 0}, {log_wake_read_.get(), POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (fds[1].revents != 0) return;
+    std::lock_guard lock(log_mutex_);
+    const ssize_t n = ::read(log_read_.get(), buffer, sizeof buffer);
+    if (n <= 0) return;  // EOF: every writer is gone
+    consume_log_bytes(std::string_view(buffer, static_cast<size_t>(n)));
+  }
+}
+
+// Everything the runtime wrote before it posted its result is already in the
+// pipe: read it now so the function's output comes before END and REPORT.
+void ExecutionEnvironment::drain_log() {
+  if (!log_read_) return;
+  std::lock_guard lock(log_mutex_);
+  char buffer[16384];
+  while (true) {
+    pollfd fd{log_read_.get(), POLLIN, 0};
+    if (::poll(&fd, 1, 0) <= 0 || (fd.revents & POLLIN) == 0) break;
+    const ssize_t n = ::read(log_read_.get(), buffer, sizeof buffer);
+    if (n <= 0) break;
+    consume_log_bytes(std::string_view(buffer, static_cast<size_t>(n)));
+  }
+  if (!partial_line_.empty()) {
+    partial_line_ += '\n';
+    emit(partial_line_);
+    partial_line_.clear();
+  }
+}
+
+void ExecutionEnvironment::consume_log_bytes(std::string_view bytes) {
+  partial_line_.append(bytes);
+  size_t start = 0;
+  while (true) {
+    const size_t nl = partial_line_.find('\n', start);
+    if (nl == std::string::npos) break;
+    emit(std::string_view(partial_line_).substr(start, nl - start + 1));
+    start = nl + 1;
+  }
+  partial_line_.erase(0, start);
+}
+
+void ExecutionEnvironment::emit(std::string_view line) {
+  invoke_log_.append(line);
+  if (invoke_log_.size() > 4 * kLogTailBytes) invoke_log_.erase(0, invoke_log_.size() - kLogTailBytes);
+  if (options_.events) options_.events->on_log(id_, line);
+}
+
+Invocation ExecutionEnvironment::fail_invocation(Invocation inv, Outcome outcome, std::string type,
+                                                 std::string message) {
+  inv.outcome = outcome;
+  inv.error_type = std::move(type);
+  inv.error_message = std::move(message);
+  inv.response = error_json(inv.error_type, inv.error_message);
+  return inv;
+}
+
+Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
+  Invocation inv;
+  inv.request_id = new_request_id();
+  inv.memory_mb = config_.memory_mb;
+  inv.limits_enforced = options_.limits == LimitsMode::kEnforced;
+  inv.start = state_ == State::kInitializing ? StartKind::kCold : StartKind::kWarm;
+  {
+    std::lock_guard lock(log_mutex_);
+    invoke_log_.clear();
+  }
+
+  auto finish = [&](Invocation& r, std::optional<double> duration_cap_ms = std::nullopt) {
+    r.billed_duration_ms = billed_duration_ms(duration_cap_ms.value_or(r.duration_ms), r.init_duration_ms);
+    drain_log();
+    std::lock_guard lock(log_mutex_);
+    emit(end_line(r.request_id));
+    emit(report_line(r));
+    r.log_tail = invoke_log_.size() > kLogTailBytes ? invoke_log_.substr(invoke_log_.size() - kLogTailBytes)
+                                                    : invoke_log_;
+    return r;
+  };
+  auto exit_error = [&](Invocation r, const UsageSnapshot& before) {
+    const UsageSnapshot after = read_usage();
+    std::optional<sandbox::ExitStatus> status;
+    {
+      std::lock_guard lock(exit_mutex_);
+      status = exit_status_;
+    }
+    const std::string how = status ? status->describe() : "signal: killed";
+    const std::string message = "RequestId: " + r.request_id + " Error: Runtime exited with error: " + how;
+    r.max_memory_used_mb = bytes_to_reported_mb(after.peak_bytes);
+    r.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);
+    stop_runtime();
+    if (after.oom_kills > before.oom_kills) return fail_invocation(r, Outcome::kOutOfMemory, "Runtime.OutOfMemory", message);
+    return fail_invocation(r, Outcome::kRuntimeExit, "Runtime.ExitError", message);
+  };
+
+  if (!alive()) {
+    inv = fail_invocation(inv, Outcome::kRuntimeExit, "Runtime.ExitError",
+                          "RequestId: " + inv.request_id + " Error: the execution environment was reset");
+    return inv;
+  }
+  if (input.payload.size() > static_cast<size_t>(kMaxPayloadBytes)) {
+    return fail_invocation(inv, Outcome::kPayloadTooLarge, "RequestEntityTooLarge",
+                           "Request must be smaller than " + std::to_string(kMaxPayloadBytes) +
+                               " bytes for the InvokeFunction operation");
+  }
+
+  const UsageSnapshot at_spawn{};
+  double retried_init_ms = 0;
+  if (state_ == State::kInitializing) {
+    // INIT: up to 10 s; then Lambda retries init inside the invoke, under the
+    // function's timeout.
+    auto init_deadline = spawned_at_ + std::chrono::milliseconds(static_cast<int64_t>(kInitLimitS * 1000));
+    WaitResult waited = server_->wait_for_init(init_deadline);
+    if (waited == WaitResult::kDeadline) {
+      // The suppressed init is reported; the retry runs inside this invoke, so
+      // its time counts in the invoke's duration and against its timeout.
+      inv.init_duration_ms = util::elapsed_ms(spawned_at_, Clock::now());
+      if (auto restarted = restart_runtime(); !restarted) {
+        return fail_invocation(inv, Outcome::kInitError, "Runtime.Unknown", restarted.error().message);
+      }
+      const auto retry_started = spawned_at_;
+      waited = server_->wait_for_init(retry_started + std::chrono::microseconds(
+                                                          static_cast<int64_t>(std::llround(config_.timeout_s * 1e6))));
+      if (waited == WaitResult::kDeadline) {
+        inv.duration_ms = util::elapsed_ms(retry_started, Clock::now());
+        stop_runtime();
+        {
+          std::lock_guard lock(log_mutex_);
+          emit(start_line(inv.request_id));
+          emit(timeout_line(inv.request_id, config_.timeout_s));
+        }
+        Invocation r = fail_invocation(inv, Outcome::kTimeout, "Sandbox.Timedout",
+                                       "RequestId: " + inv.request_id + " Error: " + timeout_message(config_.timeout_s));
+        return finish(r, config_.timeout_s * 1000.0);
+      }
+      retried_init_ms = util::elapsed_ms(retry_started, Clock::now());
+    } else {
+      inv.init_duration_ms = util::elapsed_ms(spawned_at_, waited == WaitResult::kDone ? server_->init_done_at() : Clock::now());
+    }
+    if (waited == WaitResult::kInitError) {
+      const RuntimeReport report = *server_->init_error();
+      inv.init_duration_ms = util::elapsed_ms(spawned_at_, report.at);
+      {
+        std::lock_guard lock(log_mutex_);
+        emit(start_line(inv.request_id));
+      }
+      const UsageSnapshot after = read_usage();
+      inv.max_memory_used_mb = bytes_to_reported_mb(after.peak_bytes);
+      stop_runtime();
+      inv.outcome = Outcome::kInitError;
+      inv.error_type = report.error_type;
+      inv.response = report.body;
+      const auto body = nlohmann::json::parse(report.body, nullptr, false);
+      if (body.is_object() && body.contains("errorMessage") && body["errorMessage"].is_string()) {
+        inv.error_message = body["errorMessage"].get<std::string>();
+      }
+      return finish(inv);
+    }
+    if (waited == WaitResult::kRuntimeExited) {
+      {
+        std::lock_guard lock(log_mutex_);
+        emit(start_line(inv.request_id));
+      }
+      Invocation r = exit_error(inv, at_spawn);
+      return finish(r);
+    }
+    state_ = State::kReady;
+  }
+
+  const UsageSnapshot before = read_usage();
+  {
+    std::lock_guard lock(log_mutex_);
+    emit(start_line(inv.request_id));
+  }
+  const auto timeout = std::chrono::microseconds(static_cast<int64_t>(std::llround(config_.timeout_s * 1e6)));
+  InvokeEvent event;
+  event.request_id = inv.request_id;
+  event.payload = input.payload;
+  event.deadline_epoch_ms = util::epoch_ms_now() + std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count();
+  event.function_arn = function_arn_;
+  event.trace_id = new_trace_id();
+  event.client_context = input.client_context;
+  event.cognito_identity = input.cognito_identity;
+  const auto sent_at = Clock::now();
+  server_->deliver(std::move(event));
+  const WaitResult waited = server_->wait_for_result(sent_at + timeout);
+
+  if (waited == WaitResult::kDone) {
+    const RuntimeReport report = server_->take_result();
+    const UsageSnapshot after = read_usage();
+    inv.duration_ms = util::elapsed_ms(server_->delivered_at(), report.at) + retried_init_ms;
+    inv.max_memory_used_mb = bytes_to_reported_mb(after.peak_bytes);
+    inv.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);
+    if (after.oom_kills > before.oom_kills) {
+      // A process of the environment was killed for memory: Lambda resets it.
+      stop_runtime();
+      Invocation r = fail_invocation(inv, Outcome::kOutOfMemory, "Runtime.OutOfMemory",
+                                     "RequestId: " + inv.request_id +
+                                         " Error: Runtime exited with error: signal: killed");
+      return finish(r);
+    }
+    inv.response = report.body;
+    if (report.kind == RuntimeReport::Kind::kResponse) {
+      inv.outcome = Outcome::kSuccess;
+    } else {
+      inv.outcome = report.kind == RuntimeReport::Kind::kResponseTooLarge ? Outcome::kPayloadTooLarge
+                                                                          : Outcome::kFunctionError;
+      inv.error_type = report.error_type;
+      const auto body = nlohmann::json::parse(report.body, nullptr, false);
+      if (body.is_object() && body.contains("errorMessage") && body["errorMessage"].is_string()) {
+        inv.error_message = body["errorMessage"].get<std::string>();
+      }
+    }
+    return finish(inv);
+  }
+
+  inv.duration_ms = util::elapsed_ms(server_->delivered_at() > sent_at ? server_->delivered_at() : sent_at, Clock::now());
+  if (waited == WaitResult::kRuntimeExited) {
+    Invocation r = exit_error(inv, before);
+    return finish(r);
+  }
+
+  // Timeout: Lambda prints the line, bills the timeout and resets the environment.
+  const UsageSnapshot after = read_usage();
+  inv.max_memory_used_mb = bytes_to_reported_mb(after.peak_bytes);
+  inv.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);
+  server_->abandon_current();
+  stop_runtime();
+  {
+    std::lock_guard lock(log_mutex_);
+    emit(timeout_line(inv.request_id, config_.timeout_s));
+  }
+  Invocation r = fail_invocation(inv, Outcome::kTimeout, "Sandbox.Timedout",
+                                 "RequestId: " + inv.request_id + " Error: " + timeout_message(config_.timeout_s));
+  return finish(r, config_.timeout_s * 1000.0);
+}
+
+}  // namespace sweetspot::engine

@@ -1,0 +1,50 @@
+// The local Lambda as a Backend: runs batches of invokes in execution
+// environments on this host, warm or cold, one or several at once.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "engine/backend.h"
+#include "engine/execution_environment.h"
+#include "engine/function_config.h"
+#include "engine/lambda_limits.h"
+
+namespace sweetspot::engine {
+
+struct LocalBackendOptions {
+  LimitsMode limits = LimitsMode::kEnforced;
+  std::chrono::microseconds cpu_period{20000};
+  int min_visible_cores = kMinVisibleCores;
+  std::string region = "us-east-1";
+  EngineEvents* events = nullptr;
+};
+
+class LocalBackend : public Backend {
+ public:
+  // Fails when limits are to be enforced and this host cannot create cgroups;
+  // the message says why and what to do.
+  static util::Result<std::unique_ptr<LocalBackend>> create(FunctionConfig config, LocalBackendOptions options);
+
+  std::string describe() const override;
+  Architecture architecture() const override { return config_.architecture; }
+  SizeSupport support(int memory_mb) const override;
+  util::Result<std::vector<Invocation>> run(const Batch& batch, InvokeObserver* observer) override;
+
+  const FunctionConfig& config() const { return config_; }
+  int host_cpus() const { return host_cpus_; }
+
+ private:
+  LocalBackend(FunctionConfig config, LocalBackendOptions options) : config_(std::move(config)), options_(options) {}
+  util::Result<void> check_host_memory(const Batch& batch) const;
+
+  FunctionConfig config_;
+  LocalBackendOptions options_;
+  std::optional<sandbox::CgroupHost> cgroup_host_;
+  int host_cpus_ = 1;
+};
+
+// Host CPUs this process may run on.
+int available_cpus();
+
+}  // namespace sweetspot::engine

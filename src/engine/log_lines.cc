@@ -1,0 +1,35 @@
+#include "engine/log_lines.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace sweetspot::engine {
+
+std::string start_line(std::string_view request_id) {
+  return fmt::format("START RequestId: {} Version: $LATEST\n", request_id);
+}
+
+std::string end_line(std::string_view request_id) { return fmt::format("END RequestId: {}\n", request_id); }
+
+std::string report_line(const Invocation& inv) {
+  std::string line = fmt::format(
+      "REPORT RequestId: {}\tDuration: {:.2f} ms\tBilled Duration: {} ms\tMemory Size: {} MB\t"
+      "Max Memory Used: {} MB\t",
+      inv.request_id, inv.duration_ms, inv.billed_duration_ms, inv.memory_mb, inv.max_memory_used_mb);
+  if (inv.init_duration_ms) line += fmt::format("Init Duration: {:.2f} ms\t", *inv.init_duration_ms);
+  line += '\n';
+  return line;
+}
+
+std::string timeout_message(double timeout_s) {
+  return fmt::format("Task timed out after {:.2f} seconds", timeout_s);
+}
+
+std::string timeout_line(std::string_view request_id, double timeout_s) {
+  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z {} {}\n", now, request_id, timeout_message(timeout_s));
+}
+
+}  // namespace sweetspot::engine

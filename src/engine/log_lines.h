@@ -1,0 +1,20 @@
+// The platform's log lines around each invoke, byte for byte as Lambda prints
+// them: fields separated by a TAB, each field followed by a TAB (FACTS.md).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "engine/invocation.h"
+
+namespace sweetspot::engine {
+
+std::string start_line(std::string_view request_id);
+std::string end_line(std::string_view request_id);
+// Init Duration appears only on a cold invoke, and comes last.
+std::string report_line(const Invocation& invocation);
+// "<iso time> <request id> Task timed out after 3.00 seconds"
+std::string timeout_line(std::string_view request_id, double timeout_s);
+std::string timeout_message(double timeout_s);
+
+}  // namespace sweetspot::engine

@@ -1,0 +1,176 @@
+// A small custom runtime for the engine's tests: a real Runtime API client (like
+// aws-lambda-cpp's) whose behaviour each event chooses with {"op": ...}.
+// Environment: INIT_SLEEP_MS delays the first /next (a slow init); INIT_FAIL posts
+// an init error; INIT_EXIT exits during init.
+#include <httplib.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <dirent.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+using nlohmann::json;
+
+namespace {
+
+std::atomic<unsigned long long> g_counter{0};
+
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+void burn_cpu_ms(double ms) {
+  const double start = thread_cpu_ms();
+  volatile unsigned long long x = 0;
+  while (thread_cpu_ms() - start < ms) {
+    for (int i = 0; i < 10000; ++i) x = x + static_cast<unsigned long long>(i);
+  }
+}
+
+json handle(const json& ev) {
+  const std::string op = ev.value("op", "echo");
+  if (op == "echo") return ev;
+  if (op == "spin") {
+    const auto t0 = std::chrono::steady_clock::now();
+    burn_cpu_ms(ev.value("ms", 100.0));
+    const double wall = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return {{"wall_ms", wall}};
+  }
+  if (op == "spin_threads") {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < ev.value("threads", 2); ++i) threads.emplace_back([&] { burn_cpu_ms(ev.value("ms", 100.0)); });
+    for (auto& t : threads) t.join();
+    return {{"ok", true}};
+  }
+  if (op == "alloc") {
+    const size_t bytes = static_cast<size_t>(ev.value("mb", 10)) << 20;
+    char* p = static_cast<char*>(std::malloc(bytes));
+    for (size_t i = 0; i < bytes; i += 4096) p[i] = 1;
+    std::free(p);
+    return {{"allocated_mb", ev.value("mb", 10)}};
+  }
+  if (op == "sleep") {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ev.value("ms", 100)));
+    return {{"slept", true}};
+  }
+  if (op == "exit") std::_Exit(ev.value("code", 3));
+  if (op == "fork_bomb") {
+    int forked = 0;
+    while (forked < 5000) {
+      const pid_t pid = fork();
+      if (pid < 0) break;
+      if (pid == 0) {
+        pause();
+        _exit(0);
+      }
+      ++forked;
+    }
+    return {{"forked", forked}};
+  }
+  if (op == "tmp_write") {
+    std::ofstream("/tmp/" + ev.value("name", std::string("x"))) << ev.value("content", std::string("data"));
+    return {{"ok", true}};
+  }
+  if (op == "tmp_list") {
+    json names = json::array();
+    if (DIR* d = opendir("/tmp")) {
+      while (dirent* e = readdir(d)) {
+        std::string n = e->d_name;
+        if (n != "." && n != "..") names.push_back(n);
+      }
+      closedir(d);
+    }
+    return {{"files", names}};
+  }
+  if (op == "background") {
+    std::thread([] {
+      while (true) g_counter.fetch_add(1, std::memory_order_relaxed);
+    }).detach();
+    return {{"started", true}};
+  }
+  if (op == "counter") {
+    const auto before = g_counter.load();
+    std::this_thread::sleep_for(std::chrono::milliseconds(ev.value("watch_ms", 0)));
+    return {{"counter", g_counter.load()}, {"advanced", g_counter.load() - before}};
+  }
+  if (op == "nofile") {
+    int opened = 0;
+    while (open("/dev/null", O_RDONLY) >= 0) ++opened;
+    rlimit rl{};
+    getrlimit(RLIMIT_NOFILE, &rl);
+    return {{"opened", opened}, {"limit", rl.rlim_cur}};
+  }
+  if (op == "cores") {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    sched_getaffinity(0, sizeof set, &set);
+    return {{"cores", CPU_COUNT(&set)}};
+  }
+  if (op == "env") {
+    json vars = json::object();
+    for (char** e = environ; *e; ++e) {
+      std::string kv = *e;
+      const auto eq = kv.find('=');
+      vars[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    return vars;
+  }
+  if (op == "big_response") return {{"data", std::string(ev.value("bytes", 7 << 20), 'x')}};
+  if (op == "print") {
+    std::printf("%s\n", ev.value("text", std::string("hello")).c_str());
+    std::fflush(stdout);
+    return {{"printed", true}};
+  }
+  throw std::runtime_error("unknown op " + op);
+}
+
+}  // namespace
+
+int main() {
+  const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API");
+  if (!api) return 2;
+  httplib::Client client(std::string("http://") + api);
+  client.set_read_timeout(3600, 0);
+  client.set_keep_alive(true);
+  const std::string base = "/2018-06-01/runtime";
+  if (const char* ms = std::getenv("INIT_SLEEP_MS")) std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
+  if (const char* code = std::getenv("INIT_EXIT")) return std::atoi(code);
+  if (std::getenv("INIT_FAIL")) {
+    client.Post(base + "/init/error", {{"Lambda-Runtime-Function-Error-Type", "Runtime.TestInitFailure"}},
+                R"({"errorMessage":"init failed on purpose","errorType":"Runtime.TestInitFailure","stackTrace":[]})",
+                "application/json");
+    return 1;
+  }
+  while (true) {
+    auto next = client.Get(base + "/invocation/next");
+    if (!next) return 3;
+    const std::string id = next->get_header_value("Lambda-Runtime-Aws-Request-Id");
+    const json ev = json::parse(next->body, nullptr, false);
+    try {
+      json out = handle(ev);
+      if (ev.is_object() && ev.value("with_headers", false)) {
+        out["deadline_ms"] = next->get_header_value("Lambda-Runtime-Deadline-Ms");
+        out["arn"] = next->get_header_value("Lambda-Runtime-Invoked-Function-Arn");
+        out["trace"] = next->get_header_value("Lambda-Runtime-Trace-Id");
+      }
+      client.Post(base + "/invocation/" + id + "/response", out.dump(), "application/json");
+    } catch (const std::exception& e) {
+      client.Post(base + "/invocation/" + id + "/error", json{{"errorMessage", e.what()}, {"errorType", "TestError"}, {"stackTrace", json::array()}}.dump(),
+                  "application/json");
+    }
+  }
+}
