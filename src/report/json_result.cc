@@ -195,7 +195,12 @@ json to_json(const tuner::TuneResult& r) {
   if (r.model) sweetspot["model"] = model_json(r);
   if (r.search) {
     json probes = json::array();
-    for (const auto& p : r.search->probes) probes.push_back({{"memoryMb", p.memory_mb}, {"reason", p.reason}});
+    for (const auto& p : r.search->probes) {
+      json probe = {{"memoryMb", p.memory_mb}, {"reason", p.reason}};
+      if (p.predicted_duration_ms) probe["predictedDurationMs"] = *p.predicted_duration_ms;
+      if (p.predicted_cost) probe["predictedCost"] = *p.predicted_cost;
+      probes.push_back(probe);
+    }
     sweetspot["search"] = {{"probes", probes}, {"converged", r.search->converged}, {"stopReason", r.search->stop_reason}};
   }
   out["sweetspot"] = sweetspot;

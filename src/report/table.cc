@@ -63,8 +63,8 @@ void write_report(std::ostream& out, const tuner::TuneResult& r) {
   for (const auto& line : r.reasoning) out << "  - " << line << "\n";
   for (const auto& line : r.warnings) out << "  ! " << line << "\n";
 
-  if (r.search && r.model) {
-    out << "\nAuto search, sizes in the order measured:\n";
+  if (r.search) {
+    out << "\nAuto search, sizes in the order measured (predicted: what the model said before measuring it):\n";
     out << fmt::format("  {:>9}  {:>13} {:>13}  {:>12} {:>12}  {}\n", "memory", "predicted ms", "measured ms",
                        "predicted $", "measured $", "why");
     for (const auto& probe : r.search->probes) {
@@ -73,17 +73,17 @@ void write_report(std::ostream& out, const tuner::TuneResult& r) {
         if (size.memory_mb == probe.memory_mb) s = &size;
       }
       if (!s) continue;
-      const auto p = tuner::predict(*r.model, r.prices, probe.memory_mb, r.plan.tmp_mb);
+      const std::string predicted_ms = probe.predicted_duration_ms ? ms(*probe.predicted_duration_ms) : "-";
+      const std::string predicted_cost = probe.predicted_cost ? fmt::format("{:.8f}", *probe.predicted_cost) : "-";
       if (!s->feasible) {
-        out << fmt::format("  {:>9}  {:>13} {:>13}  {:>12} {:>12}  {} ({})\n", mb(probe.memory_mb), "-", "-", "-", "-",
-                           probe.reason, s->infeasible_reason);
+        out << fmt::format("  {:>9}  {:>13} {:>13}  {:>12} {:>12}  {} ({})\n", mb(probe.memory_mb), predicted_ms, "-",
+                           predicted_cost, "-", probe.reason, s->infeasible_reason);
         continue;
       }
-      out << fmt::format("  {:>9}  {:>13} {:>13}  {:>12} {:>12}  {}\n", mb(probe.memory_mb), ms(p.duration_ms),
-                         ms(s->typical_duration_ms), fmt::format("{:.8f}", p.cost),
-                         fmt::format("{:.8f}", s->cost.total()), probe.reason);
+      out << fmt::format("  {:>9}  {:>13} {:>13}  {:>12} {:>12}  {}\n", mb(probe.memory_mb), predicted_ms,
+                         ms(s->typical_duration_ms), predicted_cost, fmt::format("{:.8f}", s->cost.total()),
+                         probe.reason);
     }
-    out << "  (predictions here use the final model, fitted to every size measured)\n";
   }
   out << fmt::format("\nPrices: {} {}, {} per GB-second, {} per 1M requests ({})\n", r.prices.region,
                      engine::to_string(r.prices.architecture), tuner::format_usd(r.prices.gb_second(), 6),

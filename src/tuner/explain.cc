@@ -166,10 +166,13 @@ void explain(TuneResult& r) {
                                         mb(s.memory_mb), s.invocations - s.successes, s.invocations, kinds));
     }
     if (s.invocations > 0 && s.support.cpu_capped_by_host()) {
-      r.warnings.push_back(fmt::format("{}: measured with {:.2f} vCPUs / {} cores of Lambda's {:.2f} / {} (host limit){}",
-                                       mb(s.memory_mb), s.support.effective_cpus, s.support.effective_cores,
-                                       s.support.requested_cpus, s.support.requested_cores,
-                                       s.support.note.empty() ? "" : ": " + s.support.note));
+      r.warnings.push_back(
+          s.support.note.empty()
+              ? fmt::format("{}: measured with {:.2f} vCPUs on {} cores where Lambda gives {:.2f} on {}; its numbers "
+                            "are this host's",
+                            mb(s.memory_mb), s.support.effective_cpus, s.support.effective_cores,
+                            s.support.requested_cpus, s.support.requested_cores)
+              : fmt::format("{}: {}", mb(s.memory_mb), s.support.note));
     }
     if (s.invocations > 0 && (!s.limits_enforced || !s.support.limits_enforced)) {
       r.warnings.push_back(fmt::format("{}: ran without memory/CPU limits; its numbers are not Lambda's",

@@ -101,11 +101,15 @@ util::Result<DurationModel> DurationModel::fit(std::vector<ModelPoint> points) {
     }
     model.serial_ = best_serial;
   }
-  // Per size, the wall time its CPU work does not explain is waiting.
+  // Per size, the wall time its CPU work does not explain is waiting. It is kept
+  // signed: when CPU time exceeds what the share allows in that wall time (helper
+  // processes running beside the function, bursts within a quota period), the
+  // negative remainder corrects the prediction there instead of being lost, so
+  // the model passes through every measurement.
   for (const auto& p : points) {
     model.log_memory_.push_back(std::log(p.memory_mb));
     model.cpu_.push_back(p.cpu_ms);
-    model.wait_.push_back(std::max(0.0, p.duration_ms - p.cpu_ms * model.time_factor(p.cpus, p.cores)));
+    model.wait_.push_back(p.duration_ms - p.cpu_ms * model.time_factor(p.cpus, p.cores));
     model.latency_ratio_.push_back(p.latency_ms > 0 ? p.latency_ms / p.duration_ms : 1.0);
   }
   return model;
@@ -116,11 +120,12 @@ double DurationModel::interpolate(const std::vector<double>& values, int memory_
 }
 
 double DurationModel::cpu_ms(int memory_mb) const { return interpolate(cpu_, memory_mb); }
-double DurationModel::wait_ms(int memory_mb) const { return interpolate(wait_, memory_mb); }
+double DurationModel::wait_ms(int memory_mb) const { return std::max(0.0, interpolate(wait_, memory_mb)); }
 
 double DurationModel::duration_ms(int memory_mb) const {
-  return wait_ms(memory_mb) +
-         cpu_ms(memory_mb) * time_factor(engine::cpu_share(memory_mb), engine::visible_cores(memory_mb));
+  const double work = cpu_ms(memory_mb) * time_factor(engine::cpu_share(memory_mb), engine::visible_cores(memory_mb));
+  // A negative remainder can shorten the CPU part, never erase it.
+  return std::max(work * 0.5, work + interpolate(wait_, memory_mb));
 }
 
 double DurationModel::latency_ms(int memory_mb) const {
@@ -129,8 +134,10 @@ double DurationModel::latency_ms(int memory_mb) const {
 
 double DurationModel::cpu_fraction() const {
   const int one_vcpu = static_cast<int>(engine::kMemoryMbPerVcpu);
-  const double total = duration_ms(one_vcpu);
-  return total > 0 ? cpu_ms(one_vcpu) / total : 0;
+  // At one vCPU the CPU part takes its CPU time in wall time.
+  const double cpu = cpu_ms(one_vcpu);
+  const double total = cpu + wait_ms(one_vcpu);
+  return total > 0 ? cpu / total : 0;
 }
 
 WorkloadKind DurationModel::kind() const {

@@ -41,7 +41,7 @@ class DurationModel {
   double duration_ms(int memory_mb) const;
   double latency_ms(int memory_mb) const;
   double cpu_ms(int memory_mb) const;
-  double wait_ms(int memory_mb) const;
+  double wait_ms(int memory_mb) const;  // waiting (I/O); 0 where CPU time explains all
 
   double serial_fraction() const { return serial_; }  // of the CPU work
   bool parallelism_measured() const { return parallelism_measured_; }

@@ -87,6 +87,17 @@ TEST(DurationModel, WithoutASizeAboveOneVcpuItAssumesSerialAndSaysSo) {
   EXPECT_NE(model->describe().find("assumed single-threaded"), std::string::npos);
 }
 
+TEST(DurationModel, PassesThroughMeasurementsWhoseCpuTimeExceedsTheShare) {
+  // Helper processes beside the function: 145 ms of CPU in 137 ms at one vCPU.
+  std::vector<ModelPoint> points = {{512, 480, 140, 500, 512 / 1769.0, 2}, {1769, 137, 145, 140, 1.0, 2}};
+  auto model = DurationModel::fit(points);
+  ASSERT_TRUE(model.has_value());
+  EXPECT_NEAR(model->duration_ms(1769), 137, 1e-6);
+  EXPECT_NEAR(model->duration_ms(512), 480, 1e-6);
+  EXPECT_LE(model->cpu_fraction(), 1.0);
+  EXPECT_EQ(model->kind(), WorkloadKind::kCpuBound);
+}
+
 TEST(DurationModel, NeedsAtLeastOnePoint) { EXPECT_FALSE(DurationModel::fit({}).has_value()); }
 
 }  // namespace

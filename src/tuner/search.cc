@@ -70,7 +70,13 @@ SearchReport auto_search(const MeasureFn& measure, const Strategy& strategy, con
   SearchReport report;
   std::map<int, SizeResult> measured;
   auto run = [&](int memory_mb, std::string reason) {
-    report.probes.push_back(Probe{memory_mb, std::move(reason)});
+    Probe probe{memory_mb, std::move(reason), std::nullopt, std::nullopt};
+    if (report.model) {
+      const PredictedPoint p = predict(*report.model, prices, memory_mb, tmp_mb);
+      probe.predicted_duration_ms = p.duration_ms;
+      probe.predicted_cost = p.cost;
+    }
+    report.probes.push_back(std::move(probe));
     measured.emplace(memory_mb, measure(memory_mb));
   };
   for (int m : initial_probes()) {

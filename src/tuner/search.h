@@ -23,6 +23,9 @@ struct SearchOptions {
 struct Probe {
   int memory_mb = 0;
   std::string reason;  // why this size was measured
+  // What the model predicted here before measuring it (the guided probes).
+  std::optional<double> predicted_duration_ms;
+  std::optional<double> predicted_cost;
 };
 
 struct PredictedPoint {
