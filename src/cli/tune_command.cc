@@ -37,7 +37,7 @@ struct TuneOptions {
   std::string percentile = "p95";
   bool parallel = false;
   bool cold_starts = false;
-  double discard_top_bottom = 0.2;
+  std::optional<double> discard_top_bottom;
   std::string arch = "x86_64";
   std::string prices;
   std::string json;
@@ -90,7 +90,8 @@ tuner::Plan build_plan(const TuneOptions& o) {
   }
   const double percentile = or_usage_error(tuner::parse_percentile(o.percentile));
   if (o.max_duration_ms) plan.strategy.limit = tuner::LatencyLimit{*o.max_duration_ms, percentile};
-  plan.discard_top_bottom = o.discard_top_bottom;
+  // Power Tuning trims nothing by default when every sample is a cold start.
+  plan.discard_top_bottom = o.discard_top_bottom.value_or(o.cold_starts ? 0.0 : 0.2);
   plan.parallel = o.parallel;
   plan.start = o.cold_starts ? engine::StartPolicy::kColdEveryTime : engine::StartPolicy::kWarm;
   if (o.function.tmp_mb) plan.tmp_mb = *o.function.tmp_mb;
@@ -180,7 +181,7 @@ void add_tune_command(CLI::App& app, BackendFactory make_backend, int& exit_code
   cmd->add_flag("--parallel", o->parallel, "Run each size's invokes all at once, each in its own environment");
   cmd->add_flag("--cold-starts", o->cold_starts, "A new execution environment for every invoke: every sample is cold");
   cmd->add_option("--discard-top-bottom", o->discard_top_bottom,
-                  "Fraction of samples dropped at each end for the average, 0 to 0.4 (default 0.2)");
+                  "Fraction of samples dropped at each end for the average, 0 to 0.4 (default 0.2; 0 with --cold-starts)");
   cmd->add_option("--arch", o->arch, "x86_64 or arm64: the function's architecture and its prices (default x86_64)");
   cmd->add_option("--prices", o->prices, "@FILE: a price table replacing the built-in one (shape of data/prices.json)");
   cmd->add_option("--json", o->json, "Also write the result as JSON (a superset of AWS Lambda Power Tuning's) to FILE");
