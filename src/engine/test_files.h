@@ -15,8 +15,10 @@ namespace sweetspot::engine::test_support {
 
 class TempTree {
  public:
-  TempTree() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sweetspot-test-XXXXXX").string();
+  // `base` must exist. Code an execution environment runs must not live under /tmp:
+  // the environment mounts its own private /tmp over it.
+  explicit TempTree(const std::filesystem::path& base = std::filesystem::temp_directory_path()) {
+    std::string pattern = (base / "sweetspot-test-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     root_ = pattern;
   }
