@@ -85,6 +85,21 @@ TEST(TuneCommand, AutoAndLatencyLimit) {
   EXPECT_NE(run.out.find("Auto search"), std::string::npos);
 }
 
+TEST(TuneCommand, ColdStartsTrimNothingUnlessAsked) {
+  const auto dir = std::filesystem::temp_directory_path() / ("sweetspot-tune-cold-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "out.json").string();
+  run_tune("tune fn --memory 512 --num 5 --cold-starts --json " + path);
+  auto j = nlohmann::json::parse(util::read_file(path).value());
+  EXPECT_EQ(j["sweetspot"]["run"]["discardTopBottom"], 0.0);
+  EXPECT_TRUE(j["sweetspot"]["run"]["coldStarts"].get<bool>());
+  EXPECT_EQ(j["sweetspot"]["sizes"][0]["coldDurationMs"]["count"], 5);
+  run_tune("tune fn --memory 512 --num 5 --cold-starts --discard-top-bottom 0.2 --json " + path);
+  j = nlohmann::json::parse(util::read_file(path).value());
+  EXPECT_EQ(j["sweetspot"]["run"]["discardTopBottom"], 0.2);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TuneCommand, BadInputIsAUsageErrorThatSaysWhatToDo) {
   EXPECT_NE(usage_error("tune fn --memory 64").find("outside Lambda's range"), std::string::npos);
   EXPECT_NE(usage_error("tune fn --memory 128,lots").find("\"lots\""), std::string::npos);
