@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/function_options.h"
+#include "engine/testing/cgroup_guard.h"
 #include "tuner/testing/fake_backend.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -110,6 +111,39 @@ TEST(TuneCommand, BadInputIsAUsageErrorThatSaysWhatToDo) {
   EXPECT_NE(usage_error("tune fn --region mars-1").find("mars-1"), std::string::npos);
   EXPECT_NE(usage_error("tune fn --payloads @/nonexistent/p.json").find("/nonexistent/p.json"), std::string::npos);
   EXPECT_NE(usage_error("tune fn --discard-top-bottom 0.5").find("0.4"), std::string::npos);
+}
+
+// End to end: the real local engine running a real custom runtime (shell + curl).
+TEST(TuneCommand, TunesARealFunctionWithTheLocalEngine) {
+  SWEETSPOT_REQUIRE_CGROUPS(host);
+  const auto dir = std::filesystem::temp_directory_path() / ("sweetspot-tune-e2e-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto json_path = (dir / "out.json").string();
+  const std::string echo = std::string(SWEETSPOT_SOURCE_DIR) + "/testdata/functions/echo";
+  CLI::App app;
+  int exit_code = -1;
+  add_tune_command(app, exit_code);
+  std::ostringstream captured;
+  std::streambuf* saved = std::cout.rdbuf(captured.rdbuf());
+  try {
+    app.parse("tune " + echo + " --memory 128,512 --num 3 --payload {\"k\":1} --json " + json_path, false);
+  } catch (...) {
+    std::cout.rdbuf(saved);
+    throw;
+  }
+  std::cout.rdbuf(saved);
+  EXPECT_EQ(exit_code, 0) << captured.str();
+  EXPECT_NE(captured.str().find("Recommendation: "), std::string::npos) << captured.str();
+  const auto j = nlohmann::json::parse(util::read_file(json_path).value());
+  ASSERT_EQ(j["stats"].size(), 2u) << j.dump(2);
+  EXPECT_EQ(j["sweetspot"]["run"]["invocations"], 6);
+  for (const auto& size : j["sweetspot"]["sizes"]) {
+    EXPECT_EQ(size["successes"], 3) << size.dump(2);
+    EXPECT_TRUE(size["limitsEnforced"].get<bool>());
+    EXPECT_GT(size["durationMs"]["mean"].get<double>(), 0);
+  }
+  EXPECT_NE(j["sweetspot"]["run"]["backend"].get<std::string>().find("local engine"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
