@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "engine/lambda_limits.h"
 #include "report/base64.h"
 #include "util/file.h"
 
@@ -68,15 +69,21 @@ json size_json(const tuner::SizeResult& s) {
 
 json model_json(const tuner::TuneResult& r) {
   const tuner::DurationModel& m = *r.model;
-  json predictions = json::array();
+  // The predicted curve at the 64 MB steps of a sweep, for plotting beside the
+  // measurements (which the model passes through).
+  // Sizes below the smallest that worked are flagged: the model cannot know
+  // whether they fit in memory.
+  int smallest_working = engine::kMaxMemoryMb + 1;
   for (const auto& s : r.sizes) {
-    if (!s.feasible) continue;
-    const auto p = tuner::predict(m, r.prices, s.memory_mb, r.plan.tmp_mb);
-    predictions.push_back({{"memoryMb", s.memory_mb},
-                           {"predictedDurationMs", p.duration_ms},
-                           {"predictedCost", p.cost},
-                           {"measuredDurationMs", s.typical_duration_ms},
-                           {"measuredCost", s.cost.total()}});
+    if (s.feasible) smallest_working = std::min(smallest_working, s.memory_mb);
+  }
+  json curve = json::array();
+  for (int mb = engine::kMinMemoryMb; mb <= engine::kMaxMemoryMb; mb += 64) {
+    const auto p = tuner::predict(m, r.prices, mb, r.plan.tmp_mb);
+    curve.push_back({{"memoryMb", mb},
+                     {"durationMs", p.duration_ms},
+                     {"cost", p.cost},
+                     {"belowSmallestWorkingSize", mb < smallest_working}});
   }
   json j = {{"formula", "duration = wait + cpu * (serial / min(share, 1) + parallel / min(share, cores)), "
                         "share = memory / 1769"},
@@ -86,7 +93,7 @@ json model_json(const tuner::TuneResult& r) {
             {"parallelismMeasured", m.parallelism_measured()},
             {"usefulCpus", m.useful_cpus()},
             {"description", m.describe()},
-            {"atMeasuredSizes", predictions}};
+            {"predictedCurve", curve}};
   if (r.model_best) {
     j["predictedBest"] = {{"memoryMb", r.model_best->memory_mb},
                           {"durationMs", r.model_best->duration_ms},

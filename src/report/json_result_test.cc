@@ -71,7 +71,11 @@ TEST(JsonResult, IsASupersetOfPowerTuningsResult) {
   EXPECT_EQ(sizes[1]["durationMs"]["count"], 10);
   EXPECT_TRUE(sizes[1]["durationMs"].contains("p99"));
   EXPECT_EQ(j["sweetspot"]["recommendation"]["headline"], r.headline);
-  EXPECT_TRUE(j["sweetspot"].contains("model"));
+  ASSERT_TRUE(j["sweetspot"].contains("model"));
+  const json& curve = j["sweetspot"]["model"]["predictedCurve"];
+  ASSERT_EQ(curve.size(), 159u);  // every 64 MB step from 128 to 10,240
+  EXPECT_TRUE(curve[0]["belowSmallestWorkingSize"].get<bool>());  // 128 MB ran out of memory
+  EXPECT_FALSE(curve[2]["belowSmallestWorkingSize"].get<bool>());  // 256 MB worked
   // The visualization carries the five sizes that have averages.
   const std::string url = j["stateMachine"]["visualization"];
   const std::string sizes_b64 = url.substr(url.find('#') + 1, url.find(';') - url.find('#') - 1);
