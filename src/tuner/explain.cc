@@ -145,9 +145,9 @@ void explain(TuneResult& r) {
     }
     if (r.search && at) {
       r.reasoning.push_back(fmt::format(
-          "The model predicted the best at {}: {:.1f} ms and {} per call; measured at {}: {:.1f} ms and {} "
+          "The model predicted the {} at {}: {:.1f} ms and {} per call; measured at {}: {:.1f} ms and {} "
           "({:+.1f}% cost).",
-          mb(best.memory_mb), best.duration_ms, format_usd(best.cost), mb(at->memory_mb), at->typical_duration_ms,
+          r.choice.limit_met ? "best" : "size closest to the limit", mb(best.memory_mb), best.duration_ms, format_usd(best.cost), mb(at->memory_mb), at->typical_duration_ms,
           format_usd(at->cost.total()), (at->cost.total() / best.cost - 1) * 100));
     } else if (!r.search) {
       r.reasoning.push_back(fmt::format(
@@ -156,9 +156,26 @@ void explain(TuneResult& r) {
     }
   }
 
+  // Unusable sizes, grouped by reason: an out-of-memory floor found by bisection
+  // is one finding, not seven.
+  std::vector<std::pair<std::string, std::vector<int>>> unusable;
+  for (const auto& s : r.sizes) {
+    if (s.feasible) continue;
+    auto it = std::find_if(unusable.begin(), unusable.end(), [&](auto& u) { return u.first == s.infeasible_reason; });
+    if (it == unusable.end()) it = unusable.insert(unusable.end(), {s.infeasible_reason, {}});
+    it->second.push_back(s.memory_mb);
+  }
+  for (const auto& [reason, sizes] : unusable) {
+    std::string list;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      list += i == 0 ? "" : (i + 1 == sizes.size() ? " and " : ", ");
+      list += util::with_thousands(sizes[i]);
+    }
+    r.reasoning.push_back(fmt::format("{} MB {} not usable: {}.", list, sizes.size() == 1 ? "is" : "are", reason));
+  }
   for (const auto& s : r.sizes) {
     if (!s.feasible) {
-      r.reasoning.push_back(fmt::format("{} is not usable: {}.", mb(s.memory_mb), s.infeasible_reason));
+      continue;
     } else if (s.successes < s.invocations) {
       std::string kinds;
       for (const auto& [type, n] : s.errors) kinds += fmt::format("{}{} x{}", kinds.empty() ? "" : ", ", type, n);
