@@ -38,7 +38,7 @@ struct TuneOptions {
   bool parallel = false;
   bool cold_starts = false;
   std::optional<double> discard_top_bottom;
-  std::string arch = "x86_64";
+  std::string arch;  // empty: the function's own (template), else x86_64
   std::string prices;
   std::string json;
 };
@@ -99,16 +99,15 @@ tuner::Plan build_plan(const TuneOptions& o) {
   return plan;
 }
 
-tuner::Prices load_prices(const TuneOptions& o, engine::Architecture arch) {
-  tuner::PriceTable table;
-  if (o.prices.empty()) {
-    table = or_usage_error(tuner::PriceTable::builtin());
-  } else {
-    const std::string path = strip_at(o.prices);
-    auto text = util::read_file(path);
-    if (!text) throw Fatal("--prices: " + text.error().message);
-    table = or_usage_error(tuner::PriceTable::parse(*text, path));
-  }
+tuner::PriceTable load_price_table(const TuneOptions& o) {
+  if (o.prices.empty()) return or_usage_error(tuner::PriceTable::builtin());
+  const std::string path = strip_at(o.prices);
+  auto text = util::read_file(path);
+  if (!text) throw Fatal("--prices: " + text.error().message);
+  return or_usage_error(tuner::PriceTable::parse(*text, path));
+}
+
+tuner::Prices find_prices(const tuner::PriceTable& table, const TuneOptions& o, engine::Architecture arch) {
   std::string region = o.function.region;
   if (region.empty()) {
     // The environment's region prices the run when the table knows it.
@@ -119,16 +118,20 @@ tuner::Prices load_prices(const TuneOptions& o, engine::Architecture arch) {
 }
 
 int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
+  if (!o.arch.empty() && o.arch != "x86_64" && o.arch != "arm64") {
+    throw Fatal(fmt::format("--arch {}: use x86_64 or arm64", o.arch));
+  }
   const tuner::Plan plan = build_plan(o);
-  engine::Architecture arch = engine::Architecture::kX86_64;
-  if (o.arch == "arm64") arch = engine::Architecture::kArm64;
-  else if (o.arch != "x86_64") throw Fatal(fmt::format("--arch {}: use x86_64 or arm64", o.arch));
-  const tuner::Prices prices = load_prices(o, arch);
+  const tuner::PriceTable table = load_price_table(o);
+  // Checked before anything runs: a region missing from the table is a usage error.
+  (void)find_prices(table, o, o.arch == "arm64" ? engine::Architecture::kArm64 : engine::Architecture::kX86_64);
 
   const int max_mb = plan.selection == tuner::SizeSelection::kAuto
                          ? engine::kMaxMemoryMb
                          : *std::max_element(plan.memory_sizes.begin(), plan.memory_sizes.end());
   std::unique_ptr<engine::Backend> backend = make_backend(o.function, max_mb);
+  // Priced as the architecture the function runs as (--arch, or its template's).
+  const tuner::Prices prices = find_prices(table, o, backend->architecture());
   std::cerr << fmt::format("sweetspot: tuning with {}: {} x {} invokes{}\n", backend->describe(),
                            plan.selection == tuner::SizeSelection::kAuto
                                ? std::string("auto-selected sizes")
@@ -182,7 +185,7 @@ void add_tune_command(CLI::App& app, BackendFactory make_backend, int& exit_code
   cmd->add_flag("--cold-starts", o->cold_starts, "A new execution environment for every invoke: every sample is cold");
   cmd->add_option("--discard-top-bottom", o->discard_top_bottom,
                   "Fraction of samples dropped at each end for the average, 0 to 0.4 (default 0.2; 0 with --cold-starts)");
-  cmd->add_option("--arch", o->arch, "x86_64 or arm64: the function's architecture and its prices (default x86_64)");
+  cmd->add_option("--arch", o->arch, "x86_64 or arm64: the function's architecture and its prices (default: the template's, else x86_64)");
   cmd->add_option("--prices", o->prices, "@FILE: a price table replacing the built-in one (shape of data/prices.json)");
   cmd->add_option("--json", o->json, "Also write the result as JSON (a superset of AWS Lambda Power Tuning's) to FILE");
   cmd->footer(
@@ -192,7 +195,7 @@ void add_tune_command(CLI::App& app, BackendFactory make_backend, int& exit_code
       "request charge out, as Power Tuning does. Percentiles interpolate between closest ranks.\n"
       "Exit status: 0 the run finished, 1 no size worked, 2 bad input, 3 the host cannot run it.");
   cmd->callback([o, make_backend, &exit_code] {
-    o->function.arch = o->arch;  // the function runs as the architecture it is priced as
+    if (!o->arch.empty()) o->function.arch = o->arch;  // it runs as the architecture it is priced as
     exit_code = run_tune(*o, make_backend);
   });
 }

@@ -30,12 +30,14 @@ TuneRun run_tune(const std::string& args) {
   CLI::App app;
   add_tune_command(
       app,
-      [&run](const FunctionOptions&, int max_memory_mb) -> std::unique_ptr<engine::Backend> {
+      [&run](const FunctionOptions& function, int max_memory_mb) -> std::unique_ptr<engine::Backend> {
         run.max_memory_mb = max_memory_mb;
         tuner::testing::Curve curve;
         curve.wait_ms = 20;
         curve.serial_cpu_ms = 200;
-        return std::make_unique<tuner::testing::FakeBackend>(curve);
+        auto backend = std::make_unique<tuner::testing::FakeBackend>(curve);
+        if (function.arch == "arm64") backend->arch = engine::Architecture::kArm64;
+        return backend;
       },
       run.exit_code);
   std::ostringstream captured;
@@ -98,6 +100,29 @@ TEST(TuneCommand, ColdStartsTrimNothingUnlessAsked) {
   run_tune("tune fn --memory 512 --num 5 --cold-starts --discard-top-bottom 0.2 --json " + path);
   j = nlohmann::json::parse(util::read_file(path).value());
   EXPECT_EQ(j["sweetspot"]["run"]["discardTopBottom"], 0.2);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TuneCommand, PricesFollowTheArchitectureAndAUserTable) {
+  const auto dir = std::filesystem::temp_directory_path() / ("sweetspot-tune-arch-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "out.json").string();
+  run_tune("tune fn --memory 512 --num 3 --arch arm64 --json " + path);
+  auto j = nlohmann::json::parse(util::read_file(path).value());
+  EXPECT_EQ(j["sweetspot"]["prices"]["architecture"], "arm64");
+  EXPECT_DOUBLE_EQ(j["sweetspot"]["prices"]["gbSecondPriceUsed"].get<double>(), 0.0000133334);
+  const auto table = (dir / "prices.json").string();
+  ASSERT_TRUE(util::write_file_atomic(table, R"({"regions": {"xx-test-1": {
+      "x86_64": {"gb_second_tiers": [{"price": 0.001}], "request": 0, "ephemeral_storage_gb_second": 0},
+      "arm64": {"gb_second_tiers": [{"price": 0.0005}], "request": 0, "ephemeral_storage_gb_second": 0}}}})")
+                  .has_value());
+  run_tune("tune fn --memory 1024 --num 3 --prices @" + table + " --region xx-test-1 --json " + path);
+  j = nlohmann::json::parse(util::read_file(path).value());
+  EXPECT_EQ(j["sweetspot"]["prices"]["region"], "xx-test-1");
+  // No request charge in this table: a call costs exactly 1 GB x billed s x 0.001.
+  const auto& size = j["sweetspot"]["sizes"][0];
+  EXPECT_NEAR(size["costPerInvocation"]["total"].get<double>(),
+              size["billedDurationMs"]["trimmedMean"].get<double>() / 1000 * 0.001, 1e-12);
   std::filesystem::remove_all(dir);
 }
 

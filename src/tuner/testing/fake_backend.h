@@ -40,7 +40,7 @@ class FakeBackend : public engine::Backend {
   explicit FakeBackend(Curve curve, uint64_t seed = 1) : curve_(std::move(curve)), random_(seed) {}
 
   std::string describe() const override { return "fake backend (" + curve_.name + ")"; }
-  engine::Architecture architecture() const override { return engine::Architecture::kX86_64; }
+  engine::Architecture architecture() const override { return arch; }
   engine::SizeSupport support(int memory_mb) const override;
   util::Result<std::vector<engine::Invocation>> run(const engine::Batch& batch,
                                                     engine::InvokeObserver* observer) override;
@@ -50,6 +50,7 @@ class FakeBackend : public engine::Backend {
   int invocations() const { return invocations_; }
   // Sizes for which run() returns an error (the backend cannot configure them).
   std::vector<int> refuse;
+  engine::Architecture arch = engine::Architecture::kX86_64;
 
  private:
   engine::Invocation invoke(int memory_mb, const std::string& payload, engine::StartKind start);
