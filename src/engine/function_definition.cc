@@ -228,7 +228,15 @@ util::Result<FunctionConfig> load_function(const FunctionSource& source) {
     config.name = dir->filename().string();
   }
 
-  if (auto ok = settle_runtime(runtime_id, handler, config); !ok) return std::unexpected(ok.error());
+  if (auto ok = settle_runtime(runtime_id, handler, config); !ok) {
+    if (!source.template_file.empty() && !handler) {
+      // A template names its handler; say which key is missing before the detail.
+      return util::fail(fmt::format("{}: Resources.{}.Properties.Handler is not set (nor Globals.Function.Handler): "
+                                    "{}",
+                                    source.template_file.string(), config.name, ok.error().message));
+    }
+    return std::unexpected(ok.error());
+  }
   if (auto ok = apply_overrides(o, config); !ok) return std::unexpected(ok.error());
   return config;
 }

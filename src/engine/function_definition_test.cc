@@ -235,6 +235,18 @@ TEST_F(FunctionDefinitionTest, TemplateWithOneFunctionNeedsNoName) {
   EXPECT_EQ(config->handler, "lambda_function.lambda_handler");
 }
 
+TEST_F(FunctionDefinitionTest, TemplateWithoutHandlerNamesTheKey) {
+  write("src/app.py", "");
+  EXPECT_THAT(error_of(load_template(R"(Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src
+      Runtime: python3.12
+)")),
+              AllOf(HasSubstr("template.yaml: Resources.Fn.Properties.Handler is not set"), HasSubstr("--handler")));
+}
+
 TEST_F(FunctionDefinitionTest, OverridesBeatTheTemplate) {
   write("py/app.py", "");
   auto config = load_template(kTwoFunctions, "PyFunction", {.memory_mb = 1024, .environment = {{"STAGE", "prod"}}});
