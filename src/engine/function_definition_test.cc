@@ -247,6 +247,30 @@ TEST_F(FunctionDefinitionTest, TemplateWithoutHandlerNamesTheKey) {
               AllOf(HasSubstr("template.yaml: Resources.Fn.Properties.Handler is not set"), HasSubstr("--handler")));
 }
 
+TEST_F(FunctionDefinitionTest, TemplateJsonLoggingSetsLambdasLogVariables) {
+  write("src/app.py", "");
+  const std::string head = R"(Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src
+      Handler: app.handler
+      Runtime: python3.12
+      LoggingConfig:
+)";
+  auto json = load_template(head + "        LogFormat: JSON\n        ApplicationLogLevel: DEBUG\n");
+  ASSERT_TRUE(json) << json.error().message;
+  EXPECT_EQ(json->environment.at("AWS_LAMBDA_LOG_FORMAT"), "JSON");
+  EXPECT_EQ(json->environment.at("AWS_LAMBDA_LOG_LEVEL"), "DEBUG");
+
+  auto text = load_template(head + "        LogFormat: Text\n");
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_FALSE(text->environment.contains("AWS_LAMBDA_LOG_FORMAT"));
+
+  EXPECT_THAT(error_of(load_template(head + "        LogFormat: XML\n")),
+              AllOf(HasSubstr("Resources.Fn.Properties.LoggingConfig.LogFormat"), HasSubstr("Text or JSON")));
+}
+
 TEST_F(FunctionDefinitionTest, OverridesBeatTheTemplate) {
   write("py/app.py", "");
   auto config = load_template(kTwoFunctions, "PyFunction", {.memory_mb = 1024, .environment = {{"STAGE", "prod"}}});

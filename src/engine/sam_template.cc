@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
+#include <set>
 #include <vector>
 
 #include "engine/config_checks.h"
@@ -280,6 +281,32 @@ util::Result<TemplateFunction> Template::read(const std::string& wanted) const {
       fn.architecture = Architecture::kArm64;
     } else {
       return fail_at(p, fmt::format("'{}' is not an architecture Lambda has: use x86_64 or arm64", describe(p.node[0])));
+    }
+  }
+
+  // LoggingConfig: Lambda tells the runtime through two reserved variables.
+  if (Property p = prop("LoggingConfig")) {
+    if (!is_map(p.node)) return fail_at(p, "expected a map with LogFormat (Text or JSON) and ApplicationLogLevel");
+    std::string format = "Text";
+    if (Property f{p.node["LogFormat"], p.path + ".LogFormat"}; f) {
+      auto v = text(f);
+      if (!v) return std::unexpected(v.error());
+      if (*v != "Text" && *v != "JSON") return fail_at(f, fmt::format("'{}' is not a log format: use Text or JSON", *v));
+      format = *v;
+    }
+    if (format == "JSON") {
+      fn.environment["AWS_LAMBDA_LOG_FORMAT"] = "JSON";
+      std::string level = "INFO";
+      if (Property l{p.node["ApplicationLogLevel"], p.path + ".ApplicationLogLevel"}; l) {
+        auto v = text(l);
+        if (!v) return std::unexpected(v.error());
+        static const std::set<std::string> kLevels = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
+        if (!kLevels.contains(*v)) {
+          return fail_at(l, fmt::format("'{}' is not a log level: use TRACE, DEBUG, INFO, WARN, ERROR or FATAL", *v));
+        }
+        level = *v;
+      }
+      fn.environment["AWS_LAMBDA_LOG_LEVEL"] = level;
     }
   }
 

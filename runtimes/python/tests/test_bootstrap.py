@@ -105,9 +105,10 @@ class BootstrapTest(unittest.TestCase):
         self.api = None
 
     def tearDown(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.communicate()  # reaps it and closes the pipes
         if self.api is not None:
             self.api.stop()
         shutil.rmtree(self.code, ignore_errors=True)
@@ -265,6 +266,37 @@ class BootstrapTest(unittest.TestCase):
         self.api.next_post()
         _, out, _ = self.finish()
         self.assertRegex(out, r"\[INFO\]\t[^\t]+\tr\tnow visible")
+
+    def test_json_log_format(self):
+        self.write("app.py", """
+            import logging
+            def handler(event, context):
+                logging.getLogger("orders").info("placed", extra={"order": 7})
+                try:
+                    {}["missing"]
+                except KeyError:
+                    logging.exception("lookup failed")
+                raise ValueError("bad")
+        """)
+        self.start("app.handler", env={"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"})
+        self.api.add_event("req-json", {})
+        self.assertTrue(self.api.next_post()[0].endswith("/error"))
+        _, out, _ = self.finish()
+        lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        self.assertEqual(len(lines), 3, out)
+        info, exception, error = lines
+        self.assertEqual(info["level"], "INFO")
+        self.assertEqual(info["message"], "placed")
+        self.assertEqual(info["logger"], "orders")
+        self.assertEqual(info["requestId"], "req-json")
+        self.assertEqual(info["order"], 7)
+        self.assertRegex(info["timestamp"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertEqual(exception["level"], "ERROR")
+        self.assertEqual(exception["errorType"], "KeyError")
+        self.assertIn("app.py", exception["location"])
+        self.assertEqual(error["log_level"], "ERROR")
+        self.assertEqual(error["errorType"], "ValueError")
+        self.assertEqual(error["requestId"], "req-json")
 
     def test_exception_becomes_error_with_user_stack(self):
         self.write("app.py", """
