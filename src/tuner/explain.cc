@@ -73,6 +73,25 @@ std::string consequence(const DurationModel& model) {
   return "";
 }
 
+// 95% interval of a size's cost per call, from its billed duration's interval.
+std::pair<double, double> cost_interval(const SizeResult& s) {
+  const double mean = s.billed_ms.mean;
+  const double relative = mean > 0 ? (s.billed_ms.ci95_high - mean) / mean : 0;
+  return {s.cost.total() - s.cost.compute * relative, s.cost.total() + s.cost.compute * relative};
+}
+
+// The other usable sizes whose cost cannot be told apart from the chosen one's.
+std::vector<const SizeResult*> within_noise(const TuneResult& r, const SizeResult& chosen) {
+  const auto [low, high] = cost_interval(chosen);
+  std::vector<const SizeResult*> close;
+  for (const auto& s : r.sizes) {
+    if (&s == &chosen || !s.feasible || s.successes < 2) continue;
+    const auto [other_low, other_high] = cost_interval(s);
+    if (other_low <= high && other_high >= low) close.push_back(&s);
+  }
+  return close;
+}
+
 }  // namespace
 
 std::string format_usd(double usd, int significant) {
@@ -108,6 +127,25 @@ void explain(TuneResult& r) {
     } else if (fastest && fastest != chosen) {
       r.headline += fmt::format("; the fastest, {}, is {} {}", mb(fastest->memory_mb),
                                 speed_versus(*fastest, *chosen), cost_versus(*fastest, *chosen));
+    }
+    const std::vector<const SizeResult*> close = within_noise(r, *chosen);
+    if (!close.empty()) {
+      std::string list;
+      const SizeResult* quickest = chosen;
+      for (size_t i = 0; i < close.size(); ++i) {
+        list += i == 0 ? "" : (i + 1 == close.size() ? " and " : ", ");
+        list += util::with_thousands(close[i]->memory_mb);
+        if (close[i]->typical_duration_ms < quickest->typical_duration_ms) quickest = close[i];
+      }
+      std::string line = fmt::format("{} MB {} the same as {} within measurement noise (95% intervals overlap); "
+                                     "more invokes (--num) would tell them apart",
+                                     list, close.size() == 1 ? "costs" : "cost", mb(chosen->memory_mb));
+      if (plan.strategy.kind == StrategyKind::kCost && quickest != chosen &&
+          quickest->typical_duration_ms * 1.05 < chosen->typical_duration_ms) {
+        line += fmt::format(". Of them, {} is {}: worth it if latency matters", mb(quickest->memory_mb),
+                            speed_versus(*quickest, *chosen));
+      }
+      r.reasoning.push_back(line + ".");
     }
     if (chosen->support.cpu_capped_by_host()) {
       r.reasoning.push_back(fmt::format(

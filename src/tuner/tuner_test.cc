@@ -55,6 +55,23 @@ TEST(Tuner, MeasuresEveryListedSizeAndRecommendsTheCheapest) {
   EXPECT_DOUBLE_EQ(result->lambda_cost, spent);
 }
 
+TEST(Tuner, SizesWhoseCostIsWithinNoiseAreNamedWithTheFastest) {
+  Curve c;
+  c.serial_cpu_ms = 400;  // cost is flat below one vCPU, so noise decides the cheapest
+  c.noise = 0.03;
+  FakeBackend backend(c, /*seed=*/3);
+  auto result = tune(backend, Plan{}, us_east_1(), nullptr);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_NE(result->recommended(), nullptr);
+  std::string line;
+  for (const auto& l : result->reasoning) {
+    if (l.find("within measurement noise") != std::string::npos) line = l;
+  }
+  ASSERT_FALSE(line.empty()) << result->headline;
+  EXPECT_NE(line.find("worth it if latency matters"), std::string::npos) << line;
+  EXPECT_EQ(line.find("3,008 MB"), std::string::npos) << line;  // twice the cost: clearly not the same
+}
+
 TEST(Tuner, HandComputedCostOfANoiseFreeCpuBoundSize) {
   Curve c;
   c.serial_cpu_ms = 1769;  // exactly 1 s at one vCPU, 2 s at 884.5 MB
