@@ -167,6 +167,7 @@ util::Result<void> ExecutionEnvironment::restart_runtime() {
 }
 
 void ExecutionEnvironment::stop_runtime() {
+  if (server_) server_->detach_hooks();
   if (cgroup_) {
     if (frozen_) (void)cgroup_->thaw();
     (void)cgroup_->kill_all();

@@ -211,6 +211,11 @@ void RuntimeApiServer::abandon_current() {
   current_id_.clear();
 }
 
+void RuntimeApiServer::detach_hooks() {
+  std::lock_guard lock(mutex_);
+  hooks_ = {};
+}
+
 void RuntimeApiServer::notify_runtime_exited() {
   {
     std::lock_guard lock(mutex_);

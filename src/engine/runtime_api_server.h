@@ -76,6 +76,10 @@ class RuntimeApiServer {
   // After a timeout or crash: whatever the runtime posts for this id is refused.
   void abandon_current();
 
+  // No hook runs after this returns (and none is running): called before the
+  // environment is torn down, so a late /next cannot freeze a dying group.
+  void detach_hooks();
+
   // The runtime process is gone: every wait returns kRuntimeExited.
   void notify_runtime_exited();
 

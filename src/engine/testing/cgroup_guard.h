@@ -38,4 +38,4 @@ inline std::optional<sandbox::CgroupHost> cgroup_host_or_skip() {
     if (::sweetspot::engine::testing::running_in_ci()) return;                      \
     GTEST_SKIP() << "needs root and cgroups (run as root, or CI=true to require)";  \
   }                                                                                 \
-  const ::sweetspot::sandbox::CgroupHost& host_var = *host_var##_opt
+  [[maybe_unused]] const ::sweetspot::sandbox::CgroupHost& host_var = *host_var##_opt
