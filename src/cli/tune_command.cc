@@ -135,7 +135,8 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
   std::cerr << fmt::format("sweetspot: tuning with {}: {} x {} invokes{}\n", backend->describe(),
                            plan.selection == tuner::SizeSelection::kAuto
                                ? std::string("auto-selected sizes")
-                               : fmt::format("{} sizes", plan.memory_sizes.size()),
+                               : fmt::format("{} size{}", plan.memory_sizes.size(),
+                                             plan.memory_sizes.size() == 1 ? "" : "s"),
                            plan.num, plan.start == engine::StartPolicy::kColdEveryTime ? ", every one cold" : "");
 
   std::optional<report::ProgressBar> bar;

@@ -51,11 +51,13 @@ std::string render_table(const tuner::TuneResult& r) {
 }
 
 void write_report(std::ostream& out, const tuner::TuneResult& r) {
-  const bool warm = r.plan.start == engine::StartPolicy::kWarm;
+  bool any_warm = false;
+  for (const auto& s : r.sizes) any_warm |= s.warm_duration.count > 0;
+  const bool warm = r.plan.start == engine::StartPolicy::kWarm && any_warm;
   out << render_table(r);
   out << fmt::format("  durations: {} invokes{}; avg = trimmed mean (discarding {:.0f}% at each end); "
                      "costs include the request charge\n",
-                     warm ? "warm" : "cold", warm ? " (the first, cold one is shown in the JSON)" : ", init included",
+                     warm ? "warm" : "cold", warm ? " (cold starts are in the JSON)" : ", init included",
                      r.plan.discard_top_bottom * 100);
   out << "  * recommended   ! not usable   ~ this host gave less CPU than Lambda would (numbers are the host's)\n\n";
 
