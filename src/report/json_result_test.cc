@@ -71,6 +71,8 @@ TEST(JsonResult, IsASupersetOfPowerTuningsResult) {
   EXPECT_EQ(sizes[1]["durationMs"]["count"], 10);
   EXPECT_TRUE(sizes[1]["durationMs"].contains("p99"));
   EXPECT_EQ(j["sweetspot"]["recommendation"]["headline"], r.headline);
+  EXPECT_EQ(j["sweetspot"]["prices"]["freeTier"]["gbSecondsPerMonth"], 400000);
+  EXPECT_EQ(j["sweetspot"]["prices"]["gbSecondTiers"].size(), 3u);
   ASSERT_TRUE(j["sweetspot"].contains("model"));
   const json& curve = j["sweetspot"]["model"]["predictedCurve"];
   ASSERT_EQ(curve.size(), 159u);  // every 64 MB step from 128 to 10,240
