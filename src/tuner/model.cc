@@ -176,9 +176,13 @@ std::string DurationModel::describe() const {
   const double useful = useful_cpus();
   const int useful_mb = static_cast<int>(std::lround(useful * engine::kMemoryMbPerVcpu));
   if (serial_ >= 0.9) {
-    return text + fmt::format("; single-threaded ({:.0f}% of its CPU work is serial), so it stops getting faster "
-                              "around {} MB",
-                              serial_ * 100, util::with_thousands(std::min(useful_mb, engine::kMaxMemoryMb)));
+    text += fmt::format("; single-threaded ({:.0f}% of its CPU work is serial)", serial_ * 100);
+    if (useful <= 1.1) return text + ", so it stops getting faster at about 1,769 MB (one vCPU)";
+    // Faster beyond one vCPU without using more cores: less waiting or less work
+    // (memory pressure) at the larger sizes measured.
+    return text + fmt::format(", though it still got faster up to about {} MB: it waited or worked less there, "
+                              "it did not use more cores",
+                              util::with_thousands(std::min(useful_mb, engine::kMaxMemoryMb)));
   }
   return text + fmt::format("; {:.0f}% of its CPU work runs in parallel, so it keeps getting faster up to about "
                             "{:.1f} vCPUs ({} MB)",
