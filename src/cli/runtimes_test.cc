@@ -380,6 +380,37 @@ TEST_F(RuntimesTest, SamTemplateFunctionsByLogicalIdWithGlobals) {
   EXPECT_THAT(ambiguous.err, HasSubstr("PythonGreeter"));
 }
 
+TEST_F(RuntimesTest, SamTemplateLayersReachPythonAndNode) {
+  FunctionDir app;
+  app.write("layer/python/greeting.py", "WORDS = 'hello from a layer'\n");
+  app.write("layer/nodejs/node_modules/greeting/index.js", "module.exports = 'hello from a node layer';\n");
+  app.write("py/app.py", "import greeting\n\ndef handler(e, c):\n    return greeting.WORDS\n");
+  app.write("node/index.js", "const words = require('greeting');\nexports.handler = async () => words;\n");
+  app.write("template.yaml", R"(Globals:
+  Function:
+    Layers: [!Ref Shared]
+Resources:
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layer/
+  Py:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: py, Handler: app.handler, Runtime: python3.12}
+  Node:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: node, Handler: index.handler, Runtime: nodejs20.x}
+)");
+  const std::string tmpl = (app.path() / "template.yaml").string();
+  const auto py = invoke({"--template", tmpl, "--function", "Py"});
+  SKIP_IF_NO_LIMITS(py);
+  expect_success(py);
+  EXPECT_EQ(py.record["response"], "hello from a layer");
+  const auto node = invoke({"--template", tmpl, "--function", "Node"});
+  expect_success(node);
+  EXPECT_EQ(node.record["response"], "hello from a node layer");
+}
+
 // moto_server, as this machine image ships it, or where scripts/install-deps put it.
 std::string moto_server_program() {
   const fs::path venv = fs::path(SWEETSPOT_SOURCE_DIR) / ".cache/test-venv/bin/moto_server";

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "engine/backend.h"
 #include "engine/lambda_limits.h"
@@ -28,6 +29,9 @@ struct FunctionConfig {
   Architecture architecture = Architecture::kX86_64;
   std::map<std::string, std::string> environment;  // the function's own variables
   std::filesystem::path python;  // interpreter for kPython; empty = python3 on PATH
+  // Local layer contents in the order Lambda applies them (it extracts each to
+  // /opt, a later layer's files winning); the runtime finds them on its paths.
+  std::vector<std::filesystem::path> layers;
 };
 
 }  // namespace sweetspot::engine

@@ -217,6 +217,7 @@ util::Result<FunctionConfig> load_function(const FunctionSource& source) {
     if (fn->tmp_mb) config.tmp_mb = *fn->tmp_mb;
     if (fn->architecture) config.architecture = *fn->architecture;
     config.environment = fn->environment;
+    config.layers = fn->layers;
     if (!runtime_id) runtime_id = fn->runtime_id;
     if (!handler) handler = fn->handler;
   } else {

@@ -271,6 +271,51 @@ TEST_F(FunctionDefinitionTest, TemplateJsonLoggingSetsLambdasLogVariables) {
               AllOf(HasSubstr("Resources.Fn.Properties.LoggingConfig.LogFormat"), HasSubstr("Text or JSON")));
 }
 
+TEST_F(FunctionDefinitionTest, TemplateLayersAreLocalFoldersGlobalsFirst) {
+  write("src/app.py", "");
+  write("layers/shared/python/shared.py", "");
+  write("layers/extra/python/extra.py", "");
+  const std::string yaml = R"(Globals:
+  Function:
+    Layers: [!Ref Shared]
+Resources:
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layers/shared
+  Extra:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layers/extra/
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src
+      Handler: app.handler
+      Runtime: python3.12
+      Layers:
+        - Ref: Extra
+)";
+  auto config = load_template(yaml);
+  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_EQ(config->layers.size(), 2u);
+  EXPECT_EQ(config->layers[0], tree_.root() / "layers/shared");
+  EXPECT_EQ(config->layers[1], tree_.root() / "layers/extra");
+
+  const std::string arn = R"(Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src
+      Handler: app.handler
+      Runtime: python3.12
+      Layers:
+        - arn:aws:lambda:us-east-1:123456789012:layer:tools:3
+)";
+  EXPECT_THAT(error_of(load_template(arn)),
+              AllOf(HasSubstr("Resources.Fn.Properties.Layers[0]"), HasSubstr("not a layer of this template")));
+}
+
 TEST_F(FunctionDefinitionTest, OverridesBeatTheTemplate) {
   write("py/app.py", "");
   auto config = load_template(kTwoFunctions, "PyFunction", {.memory_mb = 1024, .environment = {{"STAGE", "prod"}}});

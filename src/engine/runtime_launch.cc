@@ -97,11 +97,68 @@ util::Result<fs::path> python_interpreter(const FunctionConfig& config) {
   return real_interpreter(*found);
 }
 
-// Lambda's library path, with the code directory where /var/task is.
-std::string library_path(const fs::path& code_dir) {
-  std::string path = code_dir.string() + ":" + (code_dir / "lib").string();
-  if (const char* host = std::getenv("LD_LIBRARY_PATH"); host != nullptr && *host != '\0') path += std::string(":") + host;
-  return path;
+// Layers as search paths: Lambda extracts them in order into /opt, a later
+// layer's files replacing an earlier one's, so the last layer is searched first.
+// `sub` names the folder inside a layer (e.g. "python", "nodejs/node_modules").
+std::vector<std::string> layer_dirs(const FunctionConfig& config, const fs::path& sub) {
+  std::vector<std::string> dirs;
+  for (auto it = config.layers.rbegin(); it != config.layers.rend(); ++it) {
+    if (fs::is_directory(*it / sub)) dirs.push_back((*it / sub).string());
+  }
+  return dirs;
+}
+
+std::string join_paths(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& part : parts) {
+    if (part.empty()) continue;
+    if (!out.empty()) out += ':';
+    out += part;
+  }
+  return out;
+}
+
+// Lambda's library path, with the code directory where /var/task is and the
+// layers' lib/ where /opt/lib is.
+std::string library_path(const FunctionConfig& config) {
+  std::vector<std::string> parts = {config.code_dir.string(), (config.code_dir / "lib").string()};
+  for (auto& dir : layer_dirs(config, "lib")) parts.push_back(std::move(dir));
+  parts.push_back(getenv_or("LD_LIBRARY_PATH", ""));
+  return join_paths(parts);
+}
+
+std::string program_path(const FunctionConfig& config) {
+  std::vector<std::string> parts = layer_dirs(config, "bin");
+  parts.push_back(getenv_or("PATH", "/usr/local/bin:/usr/bin:/bin"));
+  return join_paths(parts);
+}
+
+// What Lambda puts on sys.path from /opt: each layer's python/lib/python3.N/site-packages, then python/.
+std::string python_layer_path(const FunctionConfig& config) {
+  std::vector<std::string> parts;
+  for (const auto& python : layer_dirs(config, "python")) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(fs::path(python) / "lib", ec)) {
+      if (entry.path().filename().string().starts_with("python3") && fs::is_directory(entry.path() / "site-packages")) {
+        parts.push_back((entry.path() / "site-packages").string());
+      }
+    }
+    parts.push_back(python);
+  }
+  return join_paths(parts);
+}
+
+// "nodejs20.x" -> "node20", the folder Lambda searches first in a layer's nodejs/.
+std::string node_major_folder(const std::string& runtime_id) {
+  std::string digits;
+  for (char c : runtime_id) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (!digits.empty()) {
+      break;
+    }
+  }
+  return "node" + digits;
 }
 
 util::Result<void> add_provided(const FunctionConfig& config, LaunchSpec& spec) {
@@ -135,6 +192,7 @@ util::Result<void> add_python(const FunctionConfig& config, LaunchSpec& spec) {
   spec.env["PYTHONUNBUFFERED"] = "1";
   // Lambda's code directory is read-only: no __pycache__ is written into the user's code.
   spec.env["PYTHONDONTWRITEBYTECODE"] = "1";
+  if (auto layers = python_layer_path(config); !layers.empty()) spec.env["PYTHONPATH"] = layers;
   return {};
 }
 
@@ -163,7 +221,10 @@ util::Result<void> add_node(const FunctionConfig& config, LaunchSpec& spec) {
                fmt::format("--max-old-space-size={}", config.memory_mb - new_space),
                (dir / "bootstrap.mjs").string()};
   spec.env["LAMBDA_RUNTIME_DIR"] = dir.string();
-  spec.env["NODE_PATH"] = config.code_dir.string();
+  std::vector<std::string> node_path = layer_dirs(config, fs::path("nodejs") / node_major_folder(config.runtime_id) / "node_modules");
+  for (auto& dir : layer_dirs(config, "nodejs/node_modules")) node_path.push_back(std::move(dir));
+  node_path.push_back(config.code_dir.string());
+  spec.env["NODE_PATH"] = join_paths(node_path);
   return {};
 }
 
@@ -188,8 +249,8 @@ util::Result<LaunchSpec> launch_spec(const FunctionConfig& config) {
   spec.env["LAMBDA_TASK_ROOT"] = config.code_dir.string();
   // Lambda names the managed language runtimes here; OS-only (provided) runtimes get none.
   if (config.runtime != RuntimeFamily::kProvided) spec.env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + config.runtime_id;
-  spec.env["PATH"] = getenv_or("PATH", "/usr/local/bin:/usr/bin:/bin");
-  spec.env["LD_LIBRARY_PATH"] = library_path(config.code_dir);
+  spec.env["PATH"] = program_path(config);
+  spec.env["LD_LIBRARY_PATH"] = library_path(config);
   return spec;
 }
 

@@ -18,6 +18,7 @@ using ::testing::AllOf;
 using ::testing::Contains;
 using test_support::error_of;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 // Sets (or unsets) a variable for one test and puts the old value back.
 class ScopedEnv {
@@ -143,6 +144,38 @@ TEST_F(RuntimeLaunchTest, NodeGetsLambdasHeapLimitsForItsMemory) {
   EXPECT_EQ(spec->argv.back(), (tree_.root() / "runtimes/node/bootstrap.mjs").string());
   EXPECT_EQ(spec->env.at("NODE_PATH"), (tree_.root() / "code").string());
   EXPECT_EQ(spec->env.at("AWS_EXECUTION_ENV"), "AWS_Lambda_nodejs20.x");
+}
+
+TEST_F(RuntimeLaunchTest, LayersJoinThePathsLambdaGivesOpt) {
+  ScopedEnv dir("SWEETSPOT_RUNTIMES_DIR", (tree_ / "runtimes").c_str());
+  write("runtimes/node/node_modules/aws-lambda-ric/dist/rapid-client.node");
+  write("runtimes/node/bootstrap.mjs");
+  write("runtimes/python/bootstrap.py");
+  write("first/python/lib/python3.12/site-packages/a.py");
+  write("first/bin/tool", true);
+  write("second/python/b.py");
+  write("second/nodejs/node_modules/m/index.js");
+  write("second/nodejs/node20/node_modules/n/index.js");
+  write("second/lib/libx.so");
+
+  auto python = config(RuntimeFamily::kPython, "python3.12", "app.handler");
+  python.layers = {tree_ / "first", tree_ / "second"};
+  auto spec = launch_spec(python);
+  ASSERT_TRUE(spec) << spec.error().message;
+  // The last layer is searched first, as its files replace earlier ones in /opt.
+  EXPECT_EQ(spec->env.at("PYTHONPATH"), (tree_ / "second/python").string() + ":" +
+                                            (tree_ / "first/python/lib/python3.12/site-packages").string() + ":" +
+                                            (tree_ / "first/python").string());
+  EXPECT_THAT(spec->env.at("PATH"), StartsWith((tree_ / "first/bin").string() + ":"));
+  EXPECT_THAT(spec->env.at("LD_LIBRARY_PATH"), HasSubstr((tree_ / "second/lib").string()));
+
+  auto node = config(RuntimeFamily::kNode, "nodejs20.x", "index.handler");
+  node.layers = python.layers;
+  spec = launch_spec(node);
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_EQ(spec->env.at("NODE_PATH"), (tree_ / "second/nodejs/node20/node_modules").string() + ":" +
+                                           (tree_ / "second/nodejs/node_modules").string() + ":" +
+                                           (tree_ / "code").string());
 }
 
 TEST(CallerAwsEnvironmentTest, PassesCredentialsRegionAndEndpointsOnly) {

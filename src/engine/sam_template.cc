@@ -62,6 +62,8 @@ class Template {
   std::optional<std::string> substitute(const std::string& text) const;
   util::Result<std::string> text(const Property& p) const;
   util::Result<double> number(const Property& p) const;
+  // A Layers entry: `!Ref` to an AWS::Serverless::LayerVersion with a local ContentUri.
+  util::Result<std::filesystem::path> layer(const YAML::Node& entry, const std::string& path) const;
 
   std::filesystem::path file_;
   YAML::Node root_;
@@ -153,6 +155,40 @@ util::Result<double> Template::number(const Property& p) const {
   const double number = std::strtod(value->c_str(), &end);
   if (value->empty() || *end != '\0') return fail_at(p, fmt::format("'{}' is not a number", *value));
   return number;
+}
+
+util::Result<std::filesystem::path> Template::layer(const YAML::Node& entry, const std::string& path) const {
+  std::string id;
+  if (is_scalar(entry) && entry.Tag() == "!Ref") {
+    id = entry.Scalar();
+  } else if (is_map(entry) && is_scalar(entry["Ref"])) {
+    id = entry["Ref"].Scalar();
+  }
+  const YAML::Node resource = id.empty() ? YAML::Node() : root_["Resources"][id];
+  const YAML::Node type = resource.IsDefined() && is_map(resource) ? resource["Type"] : YAML::Node();
+  if (!is_scalar(type) || type.Scalar() != "AWS::Serverless::LayerVersion") {
+    return fail_at(path, entry,
+                   fmt::format("{} is not a layer of this template: sweetspot runs layers defined here as "
+                               "AWS::Serverless::LayerVersion with a local ContentUri (!Ref it); for a published "
+                               "layer, add its contents to the function's folder",
+                               describe(entry)));
+  }
+  Property content{resource["Properties"].IsDefined() && is_map(resource["Properties"])
+                       ? resource["Properties"]["ContentUri"]
+                       : YAML::Node(),
+                   fmt::format("Resources.{}.Properties.ContentUri", id)};
+  if (!content) return fail_at(fmt::format("Resources.{}", id), resource, "has no ContentUri (the layer's folder)");
+  auto uri = text(content);
+  if (!uri) return std::unexpected(uri.error());
+  const auto dir = (file_.parent_path() / *uri).lexically_normal();
+  if (!std::filesystem::is_directory(dir)) {
+    return fail_at(content, fmt::format("{} is not a directory: ContentUri is relative to the template's folder "
+                                        "(a zip must be unpacked)",
+                                        dir.string()));
+  }
+  std::error_code ec;
+  const auto absolute = std::filesystem::weakly_canonical(std::filesystem::absolute(dir), ec);
+  return ec ? dir : absolute;
 }
 
 Property Template::property(const YAML::Node& props, const std::string& id, const std::string& key) const {
@@ -281,6 +317,20 @@ util::Result<TemplateFunction> Template::read(const std::string& wanted) const {
       fn.architecture = Architecture::kArm64;
     } else {
       return fail_at(p, fmt::format("'{}' is not an architecture Lambda has: use x86_64 or arm64", describe(p.node[0])));
+    }
+  }
+
+  // Layers: SAM adds a function's own to those of Globals.
+  const YAML::Node globals_fn = is_map(root_["Globals"]) ? root_["Globals"]["Function"] : YAML::Node();
+  for (const Property& list : {Property{is_map(globals_fn) ? globals_fn["Layers"] : YAML::Node(), "Globals.Function.Layers"},
+                               Property{is_map(props) ? props["Layers"] : YAML::Node(),
+                                        fmt::format("Resources.{}.Properties.Layers", *id)}}) {
+    if (!list) continue;
+    if (!is_sequence(list.node)) return fail_at(list, "expected a list of layers");
+    for (size_t i = 0; i < list.node.size(); ++i) {
+      auto dir = layer(list.node[i], fmt::format("{}[{}]", list.path, i));
+      if (!dir) return std::unexpected(dir.error());
+      fn.layers.push_back(*dir);
     }
   }
 

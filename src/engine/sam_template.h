@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/backend.h"
 #include "util/error.h"
@@ -22,6 +23,7 @@ struct TemplateFunction {
   std::optional<int> tmp_mb;
   std::optional<Architecture> architecture;
   std::map<std::string, std::string> environment;
+  std::vector<std::filesystem::path> layers;  // Globals' first, then the function's own
   // Variables whose value is an intrinsic function sweetspot cannot evaluate
   // locally (e.g. !GetAtt Table.Arn): name -> the message to show unless the
   // user gives the value with --env.
