@@ -146,6 +146,7 @@ int main() {
   httplib::Client client(std::string("http://") + api);
   client.set_read_timeout(3600, 0);
   client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);  // as curl (and so aws-lambda-cpp) does
   const std::string base = "/2018-06-01/runtime";
   if (const char* ms = std::getenv("INIT_SLEEP_MS")) std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
   if (const char* code = std::getenv("INIT_EXIT")) return std::atoi(code);
