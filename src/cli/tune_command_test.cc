@@ -122,7 +122,7 @@ TEST(TuneCommand, PricesFollowTheArchitectureAndAUserTable) {
   // No request charge in this table: a call costs exactly 1 GB x billed s x 0.001.
   const auto& size = j["sweetspot"]["sizes"][0];
   EXPECT_NEAR(size["costPerInvocation"]["total"].get<double>(),
-              size["billedDurationMs"]["trimmedMean"].get<double>() / 1000 * 0.001, 1e-12);
+              size["steadyBilledDurationMs"]["trimmedMean"].get<double>() / 1000 * 0.001, 1e-12);
   std::filesystem::remove_all(dir);
 }
 

@@ -45,6 +45,7 @@ json size_json(const tuner::SizeResult& s) {
       {"coldDurationMs", summary_json(s.cold_duration)},
       {"initDurationMs", summary_json(s.init_duration)},
       {"billedDurationMs", summary_json(s.billed_ms)},
+      {"steadyBilledDurationMs", summary_json(s.steady_billed_ms)},
       {"cpuTimeMs", summary_json(s.cpu_time_ms)},
       {"maxMemoryUsedMb", s.max_memory_used_mb},
       {"typicalDurationMs", s.typical_duration_ms},

@@ -73,10 +73,11 @@ std::string consequence(const DurationModel& model) {
   return "";
 }
 
-// 95% interval of a size's cost per call, from its billed duration's interval.
+// 95% interval of a size's cost per call, from the interval of its steady-state
+// billed duration (a warm run's one cold start would swamp it).
 std::pair<double, double> cost_interval(const SizeResult& s) {
-  const double mean = s.billed_ms.mean;
-  const double relative = mean > 0 ? (s.billed_ms.ci95_high - mean) / mean : 0;
+  const double mean = s.steady_billed_ms.mean;
+  const double relative = mean > 0 ? (s.steady_billed_ms.ci95_high - mean) / mean : 0;
   return {s.cost.total() - s.cost.compute * relative, s.cost.total() + s.cost.compute * relative};
 }
 
@@ -85,7 +86,7 @@ std::vector<const SizeResult*> within_noise(const TuneResult& r, const SizeResul
   const auto [low, high] = cost_interval(chosen);
   std::vector<const SizeResult*> close;
   for (const auto& s : r.sizes) {
-    if (&s == &chosen || !s.feasible || s.successes < 2) continue;
+    if (&s == &chosen || !s.feasible || s.steady_billed_ms.count < 2) continue;
     const auto [other_low, other_high] = cost_interval(s);
     if (other_low <= high && other_high >= low) close.push_back(&s);
   }

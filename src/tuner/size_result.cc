@@ -80,10 +80,11 @@ SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
   const Summary& steady = use_warm ? r.warm_duration : r.duration;
   r.typical_duration_ms = steady.trimmed_mean;
   r.latency_ms = percentile_value(steady, use_warm ? warm : all, options.latency_percentile);
+  r.steady_billed_ms = summarize(use_warm ? warm_billed : billed, f);
 
   if (r.successes > 0) {
     r.mean_cost = cost_sum / r.successes;
-    r.cost = invocation_cost(prices, memory_mb, trimmed_mean(use_warm ? warm_billed : billed, f), options.tmp_mb);
+    r.cost = invocation_cost(prices, memory_mb, r.steady_billed_ms.trimmed_mean, options.tmp_mb);
     r.power_tuning_duration_ms = r.duration.trimmed_mean;
     r.power_tuning_cost = power_tuning_price(prices, memory_mb, r.power_tuning_duration_ms);
   }
