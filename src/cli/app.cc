@@ -5,12 +5,8 @@
 #include <iostream>
 
 #include "cli/invoke_command.h"
-#include "util/error.h"
-
-#if __has_include("cli/tune_command.h")
 #include "cli/tune_command.h"
-#define SWEETSPOT_HAS_TUNE 1
-#endif
+#include "util/error.h"
 
 namespace sweetspot::cli {
 
@@ -20,9 +16,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   add_invoke_command(app, exit_code);
-#ifdef SWEETSPOT_HAS_TUNE
   add_tune_command(app, exit_code);
-#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

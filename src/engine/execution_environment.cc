@@ -65,6 +65,13 @@ util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create
     return util::fail("memory size " + std::to_string(config.memory_mb) + " MB is outside Lambda's range (" +
                       std::to_string(kMinMemoryMb) + " to " + std::to_string(kMaxMemoryMb) + " MB)");
   }
+  std::error_code ec;
+  const std::string code = std::filesystem::weakly_canonical(config.code_dir, ec).string();
+  if (code == "/tmp" || code.starts_with("/tmp/")) {
+    return util::fail("the function's code is under /tmp (" + code + "), which every execution environment "
+                      "replaces with a private /tmp of its own, as Lambda does: move the code elsewhere "
+                      "(e.g. /var/tmp or your home directory)");
+  }
   std::unique_ptr<ExecutionEnvironment> env(new ExecutionEnvironment(config, options, g_next_environment_id++));
   if (options.limits == LimitsMode::kEnforced) {
     if (options.cgroup_host == nullptr) return util::fail("internal: enforced limits need a cgroup host");
@@ -106,7 +113,8 @@ util::Result<void> ExecutionEnvironment::start_runtime() {
   vars["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + config_.name;
   vars["AWS_LAMBDA_LOG_STREAM_NAME"] = log_stream_;
   vars["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
-  vars["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + config_.runtime_id;
+  // Lambda names managed runtimes here; a custom runtime gets no AWS_EXECUTION_ENV.
+  if (config_.runtime != RuntimeFamily::kProvided) vars["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + config_.runtime_id;
   vars["AWS_REGION"] = region;
   vars["AWS_DEFAULT_REGION"] = vars.contains("AWS_DEFAULT_REGION") ? vars["AWS_DEFAULT_REGION"] : region;
   vars["TZ"] = ":UTC";
@@ -233,6 +241,25 @@ ExecutionEnvironment::UsageSnapshot ExecutionEnvironment::read_usage() const {
   return snap;
 }
 
+// The cgroup's high-water mark misses pages another cgroup touched first (a
+// runtime's shared libraries already in the page cache), which Lambda's VM does
+// count: so also the resident sets of the environment's processes, and the larger.
+int64_t ExecutionEnvironment::environment_peak_bytes(const UsageSnapshot& usage) {
+  int64_t rss = 0;
+  if (cgroup_) {
+    const auto procs = cgroup_->procs_files();
+    if (!procs.empty()) {
+      std::ifstream in(procs.front());
+      pid_t pid = 0;
+      while (in >> pid) rss += proc_status_kb(pid, "VmHWM:") * 1024;
+    }
+  } else if (process_) {
+    rss = proc_status_kb(process_->pid(), "VmHWM:") * 1024;
+  }
+  peak_rss_bytes_ = std::max(peak_rss_bytes_, rss);
+  return std::max(usage.peak_bytes, peak_rss_bytes_);
+}
+
 void ExecutionEnvironment::read_log_loop() {
   char buffer[16384];
   while (true) {
@@ -326,7 +353,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
     }
     const std::string how = status ? status->describe() : "signal: killed";
     const std::string message = "RequestId: " + r.request_id + " Error: Runtime exited with error: " + how;
-    r.max_memory_used_mb = bytes_to_reported_mb(after.peak_bytes);
+    r.max_memory_used_mb = bytes_to_reported_mb(environment_peak_bytes(after));
     r.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);
     stop_runtime();
     if (after.oom_kills > before.oom_kills) return fail_invocation(r, Outcome::kOutOfMemory, "Runtime.OutOfMemory", message);
@@ -385,7 +412,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
         emit(start_line(inv.request_id));
       }
       const UsageSnapshot after = read_usage();
-      inv.max_memory_used_mb = bytes_to_reported_mb(after.peak_bytes);
+      inv.max_memory_used_mb = bytes_to_reported_mb(environment_peak_bytes(after));
       stop_runtime();
       inv.outcome = Outcome::kInitError;
       inv.error_type = report.error_type;
@@ -429,7 +456,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
     const RuntimeReport report = server_->take_result();
     const UsageSnapshot after = read_usage();
     inv.duration_ms = util::elapsed_ms(server_->delivered_at(), report.at) + retried_init_ms;
-    inv.max_memory_used_mb = bytes_to_reported_mb(after.peak_bytes);
+    inv.max_memory_used_mb = bytes_to_reported_mb(environment_peak_bytes(after));
     inv.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);
     if (after.oom_kills > before.oom_kills) {
       // A process of the environment was killed for memory: Lambda resets it.
@@ -462,7 +489,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
 
   // Timeout: Lambda prints the line, bills the timeout and resets the environment.
   const UsageSnapshot after = read_usage();
-  inv.max_memory_used_mb = bytes_to_reported_mb(after.peak_bytes);
+  inv.max_memory_used_mb = bytes_to_reported_mb(environment_peak_bytes(after));
   inv.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);
   server_->abandon_current();
   stop_runtime();

@@ -76,6 +76,7 @@ class ExecutionEnvironment {
   void stop_runtime();
   util::Result<void> restart_runtime();  // after an init that overran its 10 s
   UsageSnapshot read_usage() const;
+  int64_t environment_peak_bytes(const UsageSnapshot& usage);
   void freeze();
   void thaw();
   // Log plumbing: the runtime's stdout and stderr arrive on one pipe.
@@ -98,6 +99,7 @@ class ExecutionEnvironment {
   util::Clock::time_point spawned_at_{};
   State state_ = State::kInitializing;
   bool frozen_ = false;
+  int64_t peak_rss_bytes_ = 0;  // largest sum of the processes' peak RSS seen
   std::optional<sandbox::ExitStatus> exit_status_;
   std::mutex exit_mutex_;
 

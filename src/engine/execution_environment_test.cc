@@ -418,3 +418,26 @@ TEST(LocalEngineErrors, MemoryOutsideLambdasRangeIsRefused) {
 
 }  // namespace
 }  // namespace sweetspot::engine
+
+namespace sweetspot::engine {
+namespace {
+
+TEST(LocalEngineErrors, CodeUnderTmpIsRefusedWithTheReason) {
+  const fs::path dir = fs::path("/tmp") / ("sweetspot-code-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  LocalBackendOptions options;
+  options.limits = LimitsMode::kUnenforced;
+  FunctionConfig config = ops_function();
+  config.code_dir = dir;
+  auto backend = LocalBackend::create(config, options);
+  ASSERT_TRUE(backend.has_value());
+  Batch batch;
+  batch.payloads = {"{}"};
+  auto r = (*backend)->run(batch, nullptr);
+  fs::remove_all(dir);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("private /tmp"), std::string::npos) << r.error().message;
+}
+
+}  // namespace
+}  // namespace sweetspot::engine

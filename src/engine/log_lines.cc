@@ -28,8 +28,11 @@ std::string timeout_message(double timeout_s) {
 }
 
 std::string timeout_line(std::string_view request_id, double timeout_s) {
-  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z {} {}\n", now, request_id, timeout_message(timeout_s));
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  // fmt 9 prints whole seconds for %S; Lambda's timestamps carry milliseconds.
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z {} {}\n", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms,
+                     request_id, timeout_message(timeout_s));
 }
 
 }  // namespace sweetspot::engine
