@@ -22,19 +22,7 @@ using test_support::run_command;
 const std::string kSweetspot = (fs::path(SWEETSPOT_BINARY_DIR) / "src/cli/sweetspot").string();
 const std::string kOps = (fs::path(SWEETSPOT_BINARY_DIR) / "testdata/functions/ops").string();
 
-// Cgroups named after `pid` (sweetspot names its groups <pid>-...), in every hierarchy.
-std::vector<fs::path> cgroups_of(const sandbox::CgroupHost& host, pid_t pid) {
-  std::vector<fs::path> roots, found;
-  if (host.version == sandbox::CgroupVersion::kV2) roots.push_back(host.unified / "sweetspot");
-  for (const auto& [name, mount] : host.v1_mounts) roots.push_back(mount / "sweetspot");
-  for (const auto& root : roots) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(root, ec)) {
-      if (e.path().filename().string().starts_with(std::to_string(pid) + "-")) found.push_back(e.path());
-    }
-  }
-  return found;
-}
+using engine::testing::cgroups_of;
 
 // Processes whose environment holds `marker` (every process of a function run
 // with --env SWEETSPOT_TEST_MARKER=<marker> inherits it).

@@ -29,6 +29,15 @@ std::string error_json(std::string_view type, std::string_view message) {
   return nlohmann::json{{"errorType", type}, {"errorMessage", message}}.dump();
 }
 
+// The errorMessage of an error body a runtime posted, if it has one.
+std::string error_message_of(const std::string& body) {
+  const auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_object() && json.contains("errorMessage") && json["errorMessage"].is_string()) {
+    return json["errorMessage"].get<std::string>();
+  }
+  return "";
+}
+
 // From /proc: the runtime process alone, for --no-limits where no cgroup counts.
 int64_t proc_status_kb(pid_t pid, std::string_view key) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -417,10 +426,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
       inv.outcome = Outcome::kInitError;
       inv.error_type = report.error_type;
       inv.response = report.body;
-      const auto body = nlohmann::json::parse(report.body, nullptr, false);
-      if (body.is_object() && body.contains("errorMessage") && body["errorMessage"].is_string()) {
-        inv.error_message = body["errorMessage"].get<std::string>();
-      }
+      inv.error_message = error_message_of(report.body);
       return finish(inv);
     }
     if (waited == WaitResult::kRuntimeExited) {
@@ -473,10 +479,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
       inv.outcome = report.kind == RuntimeReport::Kind::kResponseTooLarge ? Outcome::kPayloadTooLarge
                                                                           : Outcome::kFunctionError;
       inv.error_type = report.error_type;
-      const auto body = nlohmann::json::parse(report.body, nullptr, false);
-      if (body.is_object() && body.contains("errorMessage") && body["errorMessage"].is_string()) {
-        inv.error_message = body["errorMessage"].get<std::string>();
-      }
+      inv.error_message = error_message_of(report.body);
     }
     return finish(inv);
   }

@@ -45,20 +45,8 @@ FunctionConfig ops_function(int memory_mb = 128) {
   return config;
 }
 
-// Groups this test process created and has not removed, in any hierarchy.
 std::vector<fs::path> leftover_cgroups(const sandbox::CgroupHost& host) {
-  std::vector<fs::path> found;
-  const std::string prefix = std::to_string(::getpid()) + "-";
-  std::vector<fs::path> roots;
-  if (host.version == sandbox::CgroupVersion::kV2) roots.push_back(host.unified / "sweetspot");
-  for (const auto& [name, mount] : host.v1_mounts) roots.push_back(mount / "sweetspot");
-  for (const auto& root : roots) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(root, ec)) {
-      if (entry.path().filename().string().starts_with(prefix)) found.push_back(entry.path());
-    }
-  }
-  return found;
+  return testing::cgroups_of(host, ::getpid());
 }
 
 class LocalEngineTest : public ::testing::Test {

@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sandbox/cgroup.h"
 
@@ -27,6 +31,25 @@ inline std::optional<sandbox::CgroupHost> cgroup_host_or_skip() {
     GTEST_LOG_(INFO) << "skipping: " << host.error().message;
   }
   return std::nullopt;
+}
+
+// Groups that belong to sweetspot process `pid` (it names them <pid>-...), in
+// every hierarchy: what a run must not leave behind.
+inline std::vector<std::filesystem::path> cgroups_of(const sandbox::CgroupHost& host, pid_t pid) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> roots, found;
+  if (host.version == sandbox::CgroupVersion::kV2) roots.push_back(host.unified / "sweetspot");
+  for (const auto& [name, mount] : host.v1_mounts) roots.push_back(mount / "sweetspot");
+  const std::string prefix = std::to_string(pid) + "-";
+  for (const auto& root : roots) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(root, ec)) {
+      const std::string name = entry.path().filename().string();
+      // The v1 freezer sentinel lives exactly as long as the groups it serves.
+      if (name.starts_with(prefix) && !name.ends_with("frozen-sentinel")) found.push_back(entry.path());
+    }
+  }
+  return found;
 }
 
 }  // namespace sweetspot::engine::testing
