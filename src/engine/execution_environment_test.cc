@@ -240,6 +240,21 @@ TEST_F(LocalEngineTest, InitDurationIsMeasuredFromProcessStartToFirstNext) {
   EXPECT_LT(r[0].duration_ms, *r[0].init_duration_ms) << "init is not part of Duration";
 }
 
+TEST_F(LocalEngineTest, InitOverTenSecondsIsRetriedInsideTheInvoke) {
+  SWEETSPOT_REQUIRE_CGROUPS(host);
+  FunctionConfig slow = ops_function(1769);
+  slow.environment["INIT_SLEEP_MS"] = "10500";  // every init attempt overruns the 10 s limit
+  slow.timeout_s = 30;
+  auto backend = backend_for(slow);
+  auto r = run(*backend, 1769, {{{"op", "echo"}}});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r[0].ok()) << r[0].response;
+  ASSERT_TRUE(r[0].init_duration_ms.has_value());
+  EXPECT_GE(*r[0].init_duration_ms, 10000.0);
+  EXPECT_LT(*r[0].init_duration_ms, 10500.0) << "the first init is cut at 10 s";
+  EXPECT_GE(r[0].duration_ms, 10500.0) << "the retried init runs inside the invoke";
+}
+
 TEST_F(LocalEngineTest, ForkBombIsContainedAndCleanedUp) {
   SWEETSPOT_REQUIRE_CGROUPS(host);
   {
