@@ -440,7 +440,10 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
     state_ = State::kReady;
   }
 
-  const UsageSnapshot before = read_usage();
+  // A warm environment has been frozen since the last reading: reuse it rather
+  // than read the kernel's counters again on the hot path.
+  const UsageSnapshot before = last_usage_ ? *last_usage_ : read_usage();
+  last_usage_.reset();
   {
     std::lock_guard lock(log_mutex_);
     emit(start_line(inv.request_id));
@@ -461,6 +464,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
   if (waited == WaitResult::kDone) {
     const RuntimeReport report = server_->take_result();
     const UsageSnapshot after = read_usage();
+    last_usage_ = after;
     inv.duration_ms = util::elapsed_ms(server_->delivered_at(), report.at) + retried_init_ms;
     inv.max_memory_used_mb = bytes_to_reported_mb(environment_peak_bytes(after));
     inv.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);

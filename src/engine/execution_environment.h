@@ -99,7 +99,8 @@ class ExecutionEnvironment {
   util::Clock::time_point spawned_at_{};
   State state_ = State::kInitializing;
   bool frozen_ = false;
-  int64_t peak_rss_bytes_ = 0;  // largest sum of the processes' peak RSS seen
+  int64_t peak_rss_bytes_ = 0;
+  std::optional<UsageSnapshot> last_usage_;  // at the end of the last successful invoke  // largest sum of the processes' peak RSS seen
   std::optional<sandbox::ExitStatus> exit_status_;
   std::mutex exit_mutex_;
 
