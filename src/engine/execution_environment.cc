@@ -39,13 +39,20 @@ std::string error_message_of(const std::string& body) {
 }
 
 // From /proc: the runtime process alone, for --no-limits where no cgroup counts.
+// Kernel files read on every invoke: one open and read, no iostreams.
+std::string read_proc_file(const std::string& path) {
+  std::string out(4096, '\0');
+  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return {};
+  const ssize_t n = ::read(fd.get(), out.data(), out.size());
+  out.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return out;
+}
+
 int64_t proc_status_kb(pid_t pid, std::string_view key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(key)) return std::atoll(line.c_str() + key.size());
-  }
-  return 0;
+  const std::string status = read_proc_file("/proc/" + std::to_string(pid) + "/status");
+  const auto at = status.find(key);
+  return at == std::string::npos ? 0 : std::atoll(status.c_str() + at + key.size());
 }
 
 double proc_cpu_ms(pid_t pid) {
@@ -258,9 +265,14 @@ int64_t ExecutionEnvironment::environment_peak_bytes(const UsageSnapshot& usage)
   if (cgroup_) {
     const auto procs = cgroup_->procs_files();
     if (!procs.empty()) {
-      std::ifstream in(procs.front());
-      pid_t pid = 0;
-      while (in >> pid) rss += proc_status_kb(pid, "VmHWM:") * 1024;
+      const std::string pids = read_proc_file(procs.front());
+      for (const char* p = pids.c_str(); *p != '\0';) {
+        char* end = nullptr;
+        const long pid = std::strtol(p, &end, 10);
+        if (end == p) break;
+        rss += proc_status_kb(static_cast<pid_t>(pid), "VmHWM:") * 1024;
+        p = end;
+      }
     }
   } else if (process_) {
     rss = proc_status_kb(process_->pid(), "VmHWM:") * 1024;
