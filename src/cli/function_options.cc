@@ -36,6 +36,10 @@ void add_function_options(CLI::App& cmd, FunctionOptions& o, ArchOption arch) {
   cmd.add_option("--min-cores", o.min_visible_cores,
                  "Cores a function sees at the smallest sizes (default 2: community measurement, unconfirmed)")
       ->check(CLI::Range(1, 6));
+  cmd.add_option("--init-cpu", o.init_cpu,
+                 "CPU during INIT: burst = at least 2 unthrottled vCPUs, as Lambda is reported to give init "
+                 "(unconfirmed; the default), or proportional = memory/1769 as for invokes")
+      ->check(CLI::IsMember({"burst", "proportional"}));
   cmd.add_option("--region", o.region, "AWS region the function believes it runs in (default: AWS_REGION, else us-east-1)");
 }
 
@@ -91,6 +95,7 @@ std::unique_ptr<engine::LocalBackend> make_local_backend(const engine::FunctionC
   options.limits = o.no_limits ? engine::LimitsMode::kUnenforced : engine::LimitsMode::kEnforced;
   options.cpu_period = std::chrono::microseconds(static_cast<int64_t>(o.cpu_period_ms * 1000));
   options.min_visible_cores = o.min_visible_cores;
+  options.init_cpu = o.init_cpu == "proportional" ? engine::InitCpu::kProportional : engine::InitCpu::kBurst;
   options.events = events;
   if (!o.region.empty()) {
     options.region = o.region;

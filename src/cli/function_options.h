@@ -30,6 +30,7 @@ struct FunctionOptions {
   bool no_limits = false;
   double cpu_period_ms = 20;
   int min_visible_cores = engine::kMinVisibleCores;
+  std::string init_cpu = "burst";
   std::string region;
 };
 

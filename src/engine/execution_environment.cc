@@ -93,7 +93,8 @@ util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create
     if (options.cgroup_host == nullptr) return util::fail("internal: enforced limits need a cgroup host");
     sandbox::CgroupLimits limits;
     limits.memory_bytes = static_cast<int64_t>(config.memory_mb) << 20;
-    limits.cpus = cpu_share(config.memory_mb);
+    limits.cpus = options.init_cpu == InitCpu::kBurst ? std::max(2.0, cpu_share(config.memory_mb))
+                                                      : cpu_share(config.memory_mb);
     limits.cpu_period = options.cpu_period;
     limits.visible_cores = std::min(visible_cores(config.memory_mb, options.min_visible_cores), options.cgroup_host->host_cpus);
     limits.max_pids = kMaxProcesses;
@@ -184,8 +185,15 @@ util::Result<void> ExecutionEnvironment::start_runtime() {
   return {};
 }
 
+void ExecutionEnvironment::apply_invoke_cpu() {
+  if (cgroup_ && options_.init_cpu == InitCpu::kBurst) {
+    (void)cgroup_->set_cpu_quota(cpu_share(config_.memory_mb), options_.cpu_period);
+  }
+}
+
 util::Result<void> ExecutionEnvironment::restart_runtime() {
   stop_runtime();
+  apply_invoke_cpu();  // the retried init runs inside the invoke, under its CPU
   auto server = RuntimeApiServer::create({.on_idle = [this] { freeze(); }, .on_wake = [this] { thaw(); }});
   if (!server) return std::unexpected(server.error());
   server_ = std::move(*server);
@@ -450,6 +458,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
       return finish(r);
     }
     state_ = State::kReady;
+    apply_invoke_cpu();  // the runtime waits, frozen, in /next: nothing runs in between
   }
 
   // A warm environment has been frozen since the last reading: reuse it rather

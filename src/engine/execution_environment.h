@@ -30,11 +30,20 @@ enum class LimitsMode {
   kUnenforced,  // --no-limits: nothing capped, every record says so
 };
 
+// How much CPU the INIT phase gets. Lambda is reported to give init "burst" CPU
+// (unthrottled, at least two vCPUs, for its 10 s) whatever the memory size:
+// unconfirmed, so a setting.
+enum class InitCpu {
+  kBurst,         // max(2, memory / 1769) vCPUs during init, the share afterwards
+  kProportional,  // memory / 1769 vCPUs throughout
+};
+
 struct EnvironmentOptions {
   LimitsMode limits = LimitsMode::kEnforced;
   const sandbox::CgroupHost* cgroup_host = nullptr;  // required when enforced
   std::chrono::microseconds cpu_period{20000};
   int min_visible_cores = kMinVisibleCores;
+  InitCpu init_cpu = InitCpu::kBurst;
   std::string region = "us-east-1";
   EngineEvents* events = nullptr;
 };
@@ -74,6 +83,7 @@ class ExecutionEnvironment {
   ExecutionEnvironment(const FunctionConfig& config, const EnvironmentOptions& options, int id);
   util::Result<void> start_runtime();
   void stop_runtime();
+  void apply_invoke_cpu();  // after init: the memory-proportional quota
   util::Result<void> restart_runtime();  // after an init that overran its 10 s
   UsageSnapshot read_usage() const;
   int64_t environment_peak_bytes(const UsageSnapshot& usage);

@@ -255,6 +255,27 @@ TEST_F(LocalEngineTest, InitOverTenSecondsIsRetriedInsideTheInvoke) {
   EXPECT_GE(r[0].duration_ms, 10500.0) << "the retried init runs inside the invoke";
 }
 
+TEST_F(LocalEngineTest, InitGetsBurstCpuThenInvokesGetTheirShare) {
+  SWEETSPOT_REQUIRE_CGROUPS(host);
+  // 30 ms of CPU in init and in the invoke, at 128 MB (0.072 vCPU).
+  FunctionConfig config = ops_function(128);
+  config.environment["INIT_SPIN_MS"] = "30";
+  auto burst = backend_for(config);
+  auto r = run(*burst, 128, {{{"op", "spin"}, {"ms", 30}}});
+  ASSERT_EQ(r.size(), 1u);
+  ASSERT_TRUE(r[0].init_duration_ms.has_value());
+  EXPECT_LT(*r[0].init_duration_ms, 200.0) << "burst: init runs unthrottled";
+  EXPECT_GT(r[0].duration_ms, 250.0) << "the invoke is throttled to its share (about 415 ms)";
+
+  LocalBackendOptions options;
+  options.init_cpu = InitCpu::kProportional;
+  auto proportional = LocalBackend::create(config, options);
+  ASSERT_TRUE(proportional.has_value());
+  auto p = run(**proportional, 128, {{{"op", "echo"}}});
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_GT(*p[0].init_duration_ms, 250.0) << "proportional: init is throttled like an invoke";
+}
+
 TEST_F(LocalEngineTest, ForkBombIsContainedAndCleanedUp) {
   SWEETSPOT_REQUIRE_CGROUPS(host);
   {

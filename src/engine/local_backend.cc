@@ -98,6 +98,7 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
   env_options.cgroup_host = cgroup_host_ ? &*cgroup_host_ : nullptr;
   env_options.cpu_period = options_.cpu_period;
   env_options.min_visible_cores = options_.min_visible_cores;
+  env_options.init_cpu = options_.init_cpu;
   env_options.region = options_.region;
   env_options.events = options_.events;
 

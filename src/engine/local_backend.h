@@ -16,6 +16,7 @@ struct LocalBackendOptions {
   LimitsMode limits = LimitsMode::kEnforced;
   std::chrono::microseconds cpu_period{20000};
   int min_visible_cores = kMinVisibleCores;
+  InitCpu init_cpu = InitCpu::kBurst;
   std::string region = "us-east-1";
   EngineEvents* events = nullptr;
 };

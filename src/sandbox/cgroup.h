@@ -89,6 +89,9 @@ class Cgroup {
   virtual Result<void> thaw() = 0;
   // A few preads on files kept open: cheap enough to call around every invoke.
   virtual Result<CgroupUsage> usage() const = 0;
+  // Changes the CFS quota of a live group (cpus <= 0: no quota), e.g. between
+  // an environment's init and its invokes.
+  virtual Result<void> set_cpu_quota(double cpus, std::chrono::microseconds period) = 0;
   // SIGKILLs every task (forks included) and waits until the group is empty
   // (error after 5 s). The group is left thawed and usable.
   virtual Result<void> kill_all() = 0;

@@ -116,6 +116,23 @@ TEST_F(CgroupTest, CreateAppliesLimitsAndDestructorRemovesEverything) {
   for (const fs::path& dir : dirs) EXPECT_FALSE(fs::exists(dir)) << dir;
 }
 
+TEST_F(CgroupTest, QuotaCanChangeOnALiveGroup) {
+  CgroupLimits limits;
+  limits.cpus = 2.0;
+  auto group = make("requota", limits);
+  ASSERT_TRUE(group);
+  ASSERT_TRUE(group->set_cpu_quota(0.25, std::chrono::milliseconds(20)).has_value());
+  if (group->version() == CgroupVersion::kV1) {
+    const fs::path cpu = dir_with(*group, "cpu.cfs_quota_us");
+    EXPECT_EQ(read(cpu / "cpu.cfs_quota_us"), "5000");
+    EXPECT_EQ(read(cpu / "cpu.cfs_period_us"), "20000");
+    ASSERT_TRUE(group->set_cpu_quota(0, std::chrono::milliseconds(20)).has_value());
+    EXPECT_EQ(read(cpu / "cpu.cfs_quota_us"), "-1");
+  } else {
+    EXPECT_EQ(read(group->directories().front() / "cpu.max"), "5000 20000");
+  }
+}
+
 TEST_F(CgroupTest, SmallQuotaIsRaisedToTheKernelsMinimum) {
   CgroupLimits limits;
   limits.cpus = 0.01;  // 200 us of a 20 ms period: below the 1 ms minimum

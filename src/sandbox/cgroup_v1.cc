@@ -65,6 +65,15 @@ class FrozenSentinel {
   util::CleanupHook cleanup_;
 };
 
+// quota = cpus x period, at least the kernel's 1 ms; cpus <= 0 lifts the quota.
+Result<void> write_cpu_quota(const fs::path& cpu, double cpus, std::chrono::microseconds cpu_period) {
+  const int64_t period = cpu_period.count();
+  const int64_t quota = cpus > 0 ? std::max<int64_t>(1000, std::llround(cpus * static_cast<double>(period))) : -1;
+  // Lower the quota before a shorter period, so the pair is valid at each step.
+  if (auto r = util::write_control_file(cpu / "cpu.cfs_quota_us", std::to_string(quota)); !r) return r;
+  return util::write_control_file(cpu / "cpu.cfs_period_us", std::to_string(period));
+}
+
 class CgroupV1 final : public CgroupBase {
  public:
   CgroupV1(std::vector<fs::path> dirs, std::vector<fs::path> parents, V1Files files,
@@ -110,6 +119,13 @@ class CgroupV1 final : public CgroupBase {
 
   Result<void> kill_all() override { return kill_by_signal(); }
 
+  Result<void> set_cpu_quota(double cpus, std::chrono::microseconds period) override {
+    for (const auto& dir : directories()) {
+      if (fs::exists(dir / "cpu.cfs_quota_us")) return write_cpu_quota(dir, cpus, period);
+    }
+    return util::fail("no cpu controller in this cgroup");
+  }
+
  private:
   V1Files files_;
   std::shared_ptr<FrozenSentinel> sentinel_;  // released after teardown()
@@ -145,13 +161,7 @@ Result<void> apply_limits(const std::map<std::string, fs::path>& dir_of, const C
       if (auto r = util::write_control_file(memory / "memory.memsw.limit_in_bytes", bytes); !r) return r;
     }
   }
-  const fs::path& cpu = dir_of.at("cpu");
-  const int64_t period = limits.cpu_period.count();
-  if (auto r = util::write_control_file(cpu / "cpu.cfs_period_us", std::to_string(period)); !r) return r;
-  if (limits.cpus > 0) {
-    const int64_t quota = std::max<int64_t>(1000, std::llround(limits.cpus * static_cast<double>(period)));
-    if (auto r = util::write_control_file(cpu / "cpu.cfs_quota_us", std::to_string(quota)); !r) return r;
-  }
+  if (auto r = write_cpu_quota(dir_of.at("cpu"), limits.cpus, limits.cpu_period); !r) return r;
   const fs::path& cpuset = dir_of.at("cpuset");
   if (auto r = util::write_control_file(cpuset / "cpuset.cpus", cpu_list(host.cpu_ids, limits.visible_cores)); !r) {
     return r;

@@ -27,6 +27,14 @@ struct V2Files {
   ControlFile memory_events;   // oom_kill
 };
 
+// "quota period": quota = cpus x period, at least the kernel's 1 ms; "max" without one.
+Result<void> write_cpu_max(const fs::path& dir, double cpus, std::chrono::microseconds cpu_period) {
+  const int64_t period = cpu_period.count();
+  const std::string quota = cpus > 0 ? std::to_string(std::max<int64_t>(1000, std::llround(cpus * period)))
+                                     : std::string("max");
+  return util::write_control_file(dir / "cpu.max", quota + " " + std::to_string(period));
+}
+
 class CgroupV2 final : public CgroupBase {
  public:
   CgroupV2(fs::path dir, fs::path parent, V2Files files)
@@ -47,6 +55,10 @@ class CgroupV2 final : public CgroupBase {
   }
 
   Result<void> thaw() override { return files_.freeze.write("0"); }
+
+  Result<void> set_cpu_quota(double cpus, std::chrono::microseconds period) override {
+    return write_cpu_max(directories().front(), cpus, period);
+  }
 
   Result<CgroupUsage> usage() const override {
     CgroupUsage usage;
@@ -97,11 +109,7 @@ Result<void> apply_limits(const fs::path& dir, const CgroupHost& host, const Cgr
   if (fs::exists(dir / "memory.swap.max")) {
     if (auto r = util::write_control_file(dir / "memory.swap.max", "0"); !r) return r;
   }
-  const int64_t period = limits.cpu_period.count();
-  const std::string quota = limits.cpus > 0
-                                ? std::to_string(std::max<int64_t>(1000, std::llround(limits.cpus * period)))
-                                : std::string("max");
-  if (auto r = util::write_control_file(dir / "cpu.max", quota + " " + std::to_string(period)); !r) return r;
+  if (auto r = write_cpu_max(dir, limits.cpus, limits.cpu_period); !r) return r;
   if (auto r = util::write_control_file(dir / "cpuset.cpus", cpu_list(host.cpu_ids, limits.visible_cores)); !r) {
     return r;
   }

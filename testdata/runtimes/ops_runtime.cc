@@ -1,6 +1,7 @@
 // A small custom runtime for the engine's tests: a real Runtime API client (like
 // aws-lambda-cpp's) whose behaviour each event chooses with {"op": ...}.
-// Environment: INIT_SLEEP_MS delays the first /next (a slow init); INIT_FAIL posts
+// Environment: INIT_SLEEP_MS delays the first /next (a slow init), INIT_SPIN_MS
+// burns CPU before it; INIT_FAIL posts
 // an init error; INIT_EXIT exits during init.
 #include <httplib.h>
 #include <pthread.h>
@@ -149,6 +150,7 @@ int main() {
   client.set_tcp_nodelay(true);  // as curl (and so aws-lambda-cpp) does
   const std::string base = "/2018-06-01/runtime";
   if (const char* ms = std::getenv("INIT_SLEEP_MS")) std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
+  if (const char* ms = std::getenv("INIT_SPIN_MS")) burn_cpu_ms(std::atof(ms));
   if (const char* code = std::getenv("INIT_EXIT")) return std::atoi(code);
   if (std::getenv("INIT_FAIL")) {
     client.Post(base + "/init/error", {{"Lambda-Runtime-Function-Error-Type", "Runtime.TestInitFailure"}},
