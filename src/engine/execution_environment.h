@@ -49,7 +49,8 @@ struct EnvironmentOptions {
 };
 
 struct InvokeInput {
-  std::string payload = "{}";
+  InvokeInput(std::string event = "{}") : payload(std::move(event)) {}  // NOLINT: implicit from the payload
+  std::string payload;
   std::optional<std::string> client_context;
   std::optional<std::string> cognito_identity;
 };

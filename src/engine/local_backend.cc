@@ -129,7 +129,7 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
         }
         env = std::move(*created);
       }
-      Invocation inv = env->invoke(InvokeInput{batch.payloads[i], std::nullopt, std::nullopt});
+      Invocation inv = env->invoke(InvokeInput(batch.payloads[i]));
       if (batch.start == StartPolicy::kColdEveryTime) env.reset();
       std::lock_guard lock(mutex);
       results[i] = std::move(inv);
