@@ -182,6 +182,7 @@ util::Result<void> ExecutionEnvironment::start_runtime() {
   });
   log_reader_ = std::thread([this] { read_log_loop(); });
   state_ = State::kInitializing;
+  rss_sampled_since_init_ = false;
   return {};
 }
 
@@ -267,8 +268,24 @@ ExecutionEnvironment::UsageSnapshot ExecutionEnvironment::read_usage() const {
 
 // The cgroup's high-water mark misses pages another cgroup touched first (a
 // runtime's shared libraries already in the page cache), which Lambda's VM does
-// count: so also the resident sets of the environment's processes, and the larger.
+// count: so also the resident sets of the environment's processes, sampled at
+// the end of every invoke, and the larger. (Anonymous memory, the part that
+// peaks inside an invoke, is charged to the cgroup and so in its mark.)
 int64_t ExecutionEnvironment::environment_peak_bytes(const UsageSnapshot& usage) {
+  static const int64_t page_bytes = ::sysconf(_SC_PAGESIZE);
+  // After a cold start, each process's own high-water mark (VmHWM), which holds
+  // init's peak; on warm invokes the cheaper resident set.
+  const bool after_init = !rss_sampled_since_init_;
+  rss_sampled_since_init_ = true;
+  // /proc/<pid>/statm: its second field is the resident set in pages; far
+  // cheaper for the kernel to produce than /proc/<pid>/status.
+  auto resident_bytes = [](long pid) {
+    const std::string statm = read_proc_file("/proc/" + std::to_string(pid) + "/statm");
+    const char* p = statm.c_str();
+    char* end = nullptr;
+    std::strtoll(p, &end, 10);
+    return std::strtoll(end, nullptr, 10) * page_bytes;
+  };
   int64_t rss = 0;
   if (cgroup_) {
     const auto procs = cgroup_->procs_files();
@@ -278,7 +295,7 @@ int64_t ExecutionEnvironment::environment_peak_bytes(const UsageSnapshot& usage)
         char* end = nullptr;
         const long pid = std::strtol(p, &end, 10);
         if (end == p) break;
-        rss += proc_status_kb(static_cast<pid_t>(pid), "VmHWM:") * 1024;
+        rss += after_init ? proc_status_kb(static_cast<pid_t>(pid), "VmHWM:") * 1024 : resident_bytes(pid);
         p = end;
       }
     }

@@ -111,6 +111,7 @@ class ExecutionEnvironment {
   State state_ = State::kInitializing;
   bool frozen_ = false;
   int64_t peak_rss_bytes_ = 0;
+  bool rss_sampled_since_init_ = false;
   std::optional<UsageSnapshot> last_usage_;  // at the end of the last successful invoke  // largest sum of the processes' peak RSS seen
   std::optional<sandbox::ExitStatus> exit_status_;
   std::mutex exit_mutex_;
