@@ -138,6 +138,12 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
                                : fmt::format("{} size{}", plan.memory_sizes.size(),
                                              plan.memory_sizes.size() == 1 ? "" : "s"),
                            plan.num, plan.start == engine::StartPolicy::kColdEveryTime ? ", every one cold" : "");
+  if (plan.parallel && plan.num > 1) {
+    std::cerr << fmt::format(
+        "sweetspot: note: --parallel runs the {} invokes of a size at once, each in its own environment; here they "
+        "share one host's CPUs, so durations include contention that Lambda's separate machines do not have\n",
+        plan.num);
+  }
 
   std::optional<report::ProgressBar> bar;
   if (::isatty(STDERR_FILENO)) bar.emplace(std::cerr);

@@ -126,6 +126,15 @@ TEST(TuneCommand, PricesFollowTheArchitectureAndAUserTable) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TuneCommand, ParallelSaysItsInvokesShareTheHost) {
+  std::ostringstream err;
+  std::streambuf* saved = std::cerr.rdbuf(err.rdbuf());
+  const TuneRun run = run_tune("tune fn --memory 512 --num 4 --parallel");
+  std::cerr.rdbuf(saved);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(err.str().find("--parallel runs the 4 invokes of a size at once"), std::string::npos) << err.str();
+}
+
 TEST(TuneCommand, BadInputIsAUsageErrorThatSaysWhatToDo) {
   EXPECT_NE(usage_error("tune fn --memory 64").find("outside Lambda's range"), std::string::npos);
   EXPECT_NE(usage_error("tune fn --memory 128,lots").find("\"lots\""), std::string::npos);
