@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/function_options.h"
+#include "cli/output_files.h"
 #include "engine/lambda_limits.h"
 #include "report/json_result.h"
 #include "report/progress.h"
@@ -122,6 +123,7 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
     throw Fatal(fmt::format("--arch {}: use x86_64 or arm64", o.arch));
   }
   const tuner::Plan plan = build_plan(o);
+  if (!o.json.empty()) check_output_writable("--json", o.json);
   const tuner::PriceTable table = load_price_table(o);
   // Checked before anything runs: a region missing from the table is a usage error.
   (void)find_prices(table, o, o.arch == "arm64" ? engine::Architecture::kArm64 : engine::Architecture::kX86_64);
