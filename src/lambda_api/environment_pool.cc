@@ -1,0 +1,178 @@
+#include "lambda_api/environment_pool.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace sweetspot::lambda_api {
+namespace {
+
+std::string slot_of(std::string_view function_name, std::string_view version) {
+  return fmt::format("{}\n{}", function_name, version);
+}
+
+}  // namespace
+
+std::string environment_key(const engine::FunctionConfig& c) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& layer : c.layers) layers.push_back(layer.string());
+  return nlohmann::json{{"name", c.name},
+                        {"code", c.code_dir.string()},
+                        {"runtime", static_cast<int>(c.runtime)},
+                        {"runtime_id", c.runtime_id},
+                        {"handler", c.handler},
+                        {"memory", c.memory_mb},
+                        {"timeout", c.timeout_s},
+                        {"tmp", c.tmp_mb},
+                        {"arch", static_cast<int>(c.architecture)},
+                        {"env", c.environment},
+                        {"python", c.python.string()},
+                        {"layers", layers}}
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+util::Result<std::unique_ptr<EnvironmentPool>> EnvironmentPool::create(PoolOptions options) {
+  if (options.max_concurrency < 1) return util::fail("--max-concurrency must be at least 1");
+  std::unique_ptr<EnvironmentPool> pool(new EnvironmentPool(std::move(options)));
+  if (pool->options_.engine.limits == engine::LimitsMode::kEnforced) {
+    auto host = sandbox::CgroupHost::detect();
+    if (!host) return std::unexpected(host.error());
+    sandbox::remove_stale_cgroups(*host);
+    pool->cgroup_host_ = std::move(*host);
+  }
+  return pool;
+}
+
+EnvironmentPool::~EnvironmentPool() { shutdown(); }
+
+engine::EnvironmentOptions EnvironmentPool::environment_options() const {
+  engine::EnvironmentOptions o;
+  o.limits = options_.engine.limits;
+  o.cgroup_host = cgroup_host_ ? &*cgroup_host_ : nullptr;
+  o.cpu_period = options_.engine.cpu_period;
+  o.min_visible_cores = options_.engine.min_visible_cores;
+  o.init_cpu = options_.engine.init_cpu;
+  o.region = options_.engine.region;
+  o.events = options_.engine.events;
+  return o;
+}
+
+size_t EnvironmentPool::idle_count() const {
+  std::lock_guard lock(mutex_);
+  return idle_.size();
+}
+
+int EnvironmentPool::busy_count() const {
+  std::lock_guard lock(mutex_);
+  return busy_;
+}
+
+std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolved& target,
+                                                                    const engine::InvokeInput& input,
+                                                                    Admission admission) {
+  const std::string slot = slot_of(target.function_name, target.version);
+  const std::string key = environment_key(target.state.config);
+  std::unique_ptr<engine::ExecutionEnvironment> env;
+  std::vector<std::unique_ptr<engine::ExecutionEnvironment>> to_shut_down;  // outside the lock: it takes time
+  {
+    std::unique_lock lock(mutex_);
+    while (!shutting_down_ && busy_ >= options_.max_concurrency) {
+      if (admission == Admission::kRejectWhenBusy) {
+        return std::unexpected(ApiError{
+            ErrorCode::kTooManyRequests,
+            fmt::format("Rate Exceeded. All {} execution environments (--max-concurrency) are busy with other invokes",
+                        options_.max_concurrency),
+            "ConcurrentInvocationLimitExceeded"});
+      }
+      capacity_.wait(lock);
+    }
+    if (shutting_down_) {
+      return std::unexpected(ApiError{ErrorCode::kService, "sweetspot serve is shutting down", {}});
+    }
+    ++busy_;
+    current_key_[slot] = key;
+    // Environments of this version started with another configuration are
+    // replaced, as Lambda replaces them after an update.
+    for (auto it = idle_.begin(); it != idle_.end();) {
+      if (it->slot == slot && it->key != key) {
+        to_shut_down.push_back(std::move(it->env));
+        it = idle_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {
+      if (it->slot == slot && it->key == key) {
+        env = std::move(it->env);
+        idle_.erase(std::next(it).base());
+        break;
+      }
+    }
+    // A new environment may not push the count over the limit: the least
+    // recently used idle one (of any function) makes room.
+    if (!env && busy_ + static_cast<int>(idle_.size()) > options_.max_concurrency && !idle_.empty()) {
+      to_shut_down.push_back(std::move(idle_.front().env));
+      idle_.pop_front();
+    }
+  }
+  to_shut_down.clear();
+
+  auto release = [this](int delta) {
+    std::lock_guard lock(mutex_);
+    busy_ -= delta;
+    capacity_.notify_all();
+  };
+  if (!env) {
+    auto created = engine::ExecutionEnvironment::create(target.state.config, environment_options());
+    if (!created) {
+      release(1);
+      return std::unexpected(ApiError{ErrorCode::kService,
+                                      fmt::format("could not start an execution environment for {}: {}",
+                                                  target.function_name, created.error().message),
+                                      {}});
+    }
+    env = std::move(*created);
+  }
+
+  engine::Invocation invocation = env->invoke(input);
+
+  {
+    std::lock_guard lock(mutex_);
+    --busy_;
+    const auto current = current_key_.find(slot);
+    if (env->alive() && !shutting_down_ && current != current_key_.end() && current->second == key) {
+      idle_.push_back(Idle{slot, key, std::move(env)});
+    }
+    capacity_.notify_all();
+  }
+  env.reset();  // a dead, retired or superseded environment shuts down here, outside the lock
+  return invocation;
+}
+
+void EnvironmentPool::retire(std::string_view function_name, std::string_view version) {
+  const std::string slot = slot_of(function_name, version);
+  std::vector<std::unique_ptr<engine::ExecutionEnvironment>> to_shut_down;
+  {
+    std::lock_guard lock(mutex_);
+    current_key_.erase(slot);
+    for (auto it = idle_.begin(); it != idle_.end();) {
+      if (it->slot == slot) {
+        to_shut_down.push_back(std::move(it->env));
+        it = idle_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+void EnvironmentPool::shutdown() {
+  std::deque<Idle> idle;
+  {
+    std::lock_guard lock(mutex_);
+    shutting_down_ = true;
+    idle.swap(idle_);
+    capacity_.notify_all();
+  }
+}
+
+}  // namespace sweetspot::lambda_api
