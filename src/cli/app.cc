@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/invoke_command.h"
+#include "cli/serve_command.h"
 #include "cli/tune_command.h"
 #include "util/error.h"
 
@@ -17,6 +18,7 @@ int run(int argc, char** argv) {
   int exit_code = 0;
   add_invoke_command(app, exit_code);
   add_tune_command(app, exit_code);
+  add_serve_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

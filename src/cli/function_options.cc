@@ -89,8 +89,7 @@ engine::FunctionConfig load_function_config(const FunctionOptions& o, std::optio
   return util::value_or_throw(engine::load_function(source));
 }
 
-std::unique_ptr<engine::LocalBackend> make_local_backend(const engine::FunctionConfig& config,
-                                                         const FunctionOptions& o, engine::EngineEvents* events) {
+engine::LocalBackendOptions local_backend_options(const FunctionOptions& o, engine::EngineEvents* events) {
   engine::LocalBackendOptions options;
   options.limits = o.no_limits ? engine::LimitsMode::kUnenforced : engine::LimitsMode::kEnforced;
   options.cpu_period = std::chrono::microseconds(static_cast<int64_t>(o.cpu_period_ms * 1000));
@@ -102,7 +101,12 @@ std::unique_ptr<engine::LocalBackend> make_local_backend(const engine::FunctionC
   } else if (const char* r = std::getenv("AWS_REGION"); r && *r) {
     options.region = r;
   }
-  auto backend = engine::LocalBackend::create(config, options);
+  return options;
+}
+
+std::unique_ptr<engine::LocalBackend> make_local_backend(const engine::FunctionConfig& config,
+                                                         const FunctionOptions& o, engine::EngineEvents* events) {
+  auto backend = engine::LocalBackend::create(config, local_backend_options(o, events));
   if (!backend) throw Fatal(backend.error().message, ExitCode::kEnvironment);
   return std::move(*backend);
 }

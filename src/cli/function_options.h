@@ -44,6 +44,9 @@ void add_function_options(CLI::App& command, FunctionOptions& options, ArchOptio
 // the configured size. Throws util::Fatal with a clear message.
 engine::FunctionConfig load_function_config(const FunctionOptions& options, std::optional<int> memory_mb);
 
+// The local engine's settings from the options (limits, CPU period, region...).
+engine::LocalBackendOptions local_backend_options(const FunctionOptions& options, engine::EngineEvents* events);
+
 // The local engine for `config`. Throws util::Fatal (exit 3) when the host cannot
 // enforce Lambda's limits and --no-limits was not given.
 std::unique_ptr<engine::LocalBackend> make_local_backend(const engine::FunctionConfig& config,

@@ -415,3 +415,24 @@ util::Result<TemplateFunction> read_sam_function(const std::filesystem::path& te
 }
 
 }  // namespace sweetspot::engine
+
+namespace sweetspot::engine {
+
+util::Result<std::vector<std::string>> sam_function_ids(const std::filesystem::path& template_file) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(template_file.string());
+  } catch (const YAML::Exception& e) {
+    return util::fail(fmt::format("{}: cannot read it as YAML: {}", template_file.string(), e.what()));
+  }
+  std::vector<std::string> ids;
+  const YAML::Node resources = root.IsMap() ? root["Resources"] : YAML::Node();
+  if (!is_map(resources)) return ids;
+  for (const auto& entry : resources) {
+    const YAML::Node type = entry.second["Type"];
+    if (is_scalar(type) && type.Scalar() == kFunctionType) ids.push_back(entry.first.Scalar());
+  }
+  return ids;
+}
+
+}  // namespace sweetspot::engine

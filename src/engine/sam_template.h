@@ -34,4 +34,7 @@ struct TemplateFunction {
 util::Result<TemplateFunction> read_sam_function(const std::filesystem::path& template_file,
                                                  const std::string& function_id);
 
+// The logical ids of the template's AWS::Serverless::Function resources, in order.
+util::Result<std::vector<std::string>> sam_function_ids(const std::filesystem::path& template_file);
+
 }  // namespace sweetspot::engine
