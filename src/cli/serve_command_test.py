@@ -116,6 +116,19 @@ class Server:
                 self.lock.wait(1)
         return None
 
+    def wait_for_count(self, pattern, start, count):
+        """True once `count` stderr lines from index `start` match `pattern`; False if serve exits first."""
+        deadline = time.monotonic() + DEADLINE_S
+        with self.lock:
+            while time.monotonic() < deadline:
+                lines = self.lines[start:]
+                if None in lines:
+                    return False
+                if sum(1 for l in lines if re.search(pattern, l)) >= count:
+                    return True
+                self.lock.wait(1)
+        return False
+
     def log(self):
         with self.lock:
             return "".join(l for l in self.lines if l)
@@ -265,30 +278,30 @@ class ServeTest(unittest.TestCase):
         self.assertEqual(self.lam.invoke(FunctionName="ops", InvocationType="DryRun")["StatusCode"], 204)
 
     def test_concurrent_invokes_then_429(self):
-        # Two slow invokes fill --max-concurrency 2; a third while they run is throttled.
+        # Two slow invokes fill --max-concurrency 2 (each in its own environment); once
+        # both have started (their START lines are in the log), a third is throttled.
         results = []
+        start = len(self.server.lines)
 
         def slow():
             c = client(self.server.url)
-            results.append(c.invoke(FunctionName="ops", Payload=b'{"op": "sleep", "ms": 6000}'))
+            results.append(c.invoke(FunctionName="ops", Payload=b'{"op": "sleep", "ms": 20000}'))
 
         threads = [threading.Thread(target=slow) for _ in range(2)]
         for t in threads:
             t.start()
-        throttled = None
-        probe = client(self.server.url)
-        while any(t.is_alive() for t in threads) and throttled is None:
-            try:
-                probe.invoke(FunctionName="ops", Payload=b'{"op": "echo"}')
-            except probe.exceptions.TooManyRequestsException as e:
-                throttled = e
+        self.assertTrue(self.server.wait_for_count(r"START RequestId: ", start, 2), self.server.log())
+        with self.assertRaises(self.lam.exceptions.TooManyRequestsException) as caught:
+            self.lam.invoke(FunctionName="ops", Payload=b'{"op": "echo"}')
+        throttled = caught.exception.response
+        self.assertEqual(throttled["ResponseMetadata"]["HTTPStatusCode"], 429)
+        self.assertEqual(throttled["Reason"], "ConcurrentInvocationLimitExceeded")
         for t in threads:
             t.join()
-        self.assertIsNotNone(throttled, "no invoke was throttled while two ran")
-        self.assertEqual(throttled.response["ResponseMetadata"]["HTTPStatusCode"], 429)
-        self.assertEqual(throttled.response["Reason"], "ConcurrentInvocationLimitExceeded")
         self.assertEqual([r["StatusCode"] for r in results], [200, 200])
         self.assertTrue(all("FunctionError" not in r for r in results))
+        # Both environments stay warm and serve again.
+        self.assertEqual(self.lam.invoke(FunctionName="ops", Payload=b'{"op": "echo"}')["StatusCode"], 200)
 
 
 class ServeControlPlaneTest(unittest.TestCase):
