@@ -3,6 +3,7 @@
 // Each returns what is wrong, or nothing when the value is valid.
 #pragma once
 
+#include <cmath>
 #include <optional>
 #include <string>
 
@@ -10,8 +11,13 @@
 
 namespace sweetspot::engine {
 
+// Range first: converting a double outside long long's range (1e30, NaN) is undefined.
+inline bool whole_number_in(double value, double low, double high) {
+  return value >= low && value <= high && value == std::trunc(value);
+}
+
 inline std::optional<std::string> memory_problem(double mb) {
-  if (mb != static_cast<long long>(mb) || !valid_memory_mb(static_cast<long long>(mb))) {
+  if (!whole_number_in(mb, kMinMemoryMb, kMaxMemoryMb)) {
     return "memory must be a whole number of MB from 128 to 10240";
   }
   return std::nullopt;
@@ -23,7 +29,7 @@ inline std::optional<std::string> timeout_problem(double seconds) {
 }
 
 inline std::optional<std::string> tmp_problem(double mb) {
-  if (mb != static_cast<long long>(mb) || mb < kMinTmpMb || mb > kMaxTmpMb) {
+  if (!whole_number_in(mb, kMinTmpMb, kMaxTmpMb)) {
     return "ephemeral storage (/tmp) must be a whole number of MB from 512 to 10240";
   }
   return std::nullopt;

@@ -403,6 +403,21 @@ Resources:
               AllOf(HasSubstr("Globals.Function.Timeout"), HasSubstr("'lots' is not a number")));
 }
 
+// Found by fuzz/fuzz_sam_template: 1e30 and nan were cast to an integer before the
+// range check (undefined behaviour); they are out of range like any other number.
+TEST_F(FunctionDefinitionTest, HugeOrNotANumberSizesAreOutOfRange) {
+  write("src/app.py", "");
+  for (const std::string value : {"1e30", "-1e30", "nan", "1e308"}) {
+    const std::string head = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                             "      CodeUri: src\n      Handler: app.handler\n      Runtime: python3.12\n";
+    EXPECT_THAT(error_of(load_template(head + "      MemorySize: " + value + "\n")), HasSubstr("128 to 10240"))
+        << value;
+    EXPECT_THAT(error_of(load_template(head + "      EphemeralStorage:\n        Size: " + value + "\n")),
+                HasSubstr("512 to 10240"))
+        << value;
+  }
+}
+
 TEST_F(FunctionDefinitionTest, BrokenOrMissingTemplateIsReported) {
   EXPECT_THAT(error_of(load_template("Resources:\n  Fn: [unclosed\n")), HasSubstr("not valid YAML"));
 

@@ -20,7 +20,7 @@ util::Result<std::vector<WeightedPayload>> parse_payloads(std::string_view json_
   std::vector<WeightedPayload> payloads;
   for (size_t i = 0; i < doc.size(); ++i) {
     const auto& weight = doc[i]["weight"];
-    if (!weight.is_number() || weight.get<double>() <= 0) {
+    if (!weight.is_number() || !(weight.get<double>() > 0) || !std::isfinite(weight.get<double>())) {
       return util::fail(fmt::format("{}: item {} has weight {}; weights must be positive numbers", origin, i, weight.dump()));
     }
     const auto& payload = doc[i]["payload"];
@@ -45,7 +45,13 @@ util::Result<std::vector<std::string>> expand_payloads(const std::vector<Weighte
   for (const auto& p : payloads) total += p.weight;
   std::vector<std::string> out;
   for (size_t i = 0; i < payloads.size(); ++i) {
-    int count = static_cast<int>(std::floor(payloads[i].weight * num / total));
+    // Huge weights overflow to infinity, and converting that to int is undefined.
+    const double share = std::floor(payloads[i].weight * num / total);
+    if (!std::isfinite(share)) {
+      return util::fail(fmt::format("payload {} has weight {}: the weights are too large to add up; use smaller ones",
+                                    i, payloads[i].weight));
+    }
+    int count = static_cast<int>(share);
     if (count < 1) {
       return util::fail(fmt::format("payload {} (weight {}) gets no invocation out of {}; raise --num or its weight",
                                     i, payloads[i].weight, num));

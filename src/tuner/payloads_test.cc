@@ -41,6 +41,16 @@ TEST(Payloads, TooFewInvokesForTheWeightsIsAnError) {
   EXPECT_NE(starved.error().message.find("--num"), std::string::npos);
 }
 
+// Found by fuzz/fuzz_payloads: weights whose sum overflows to infinity made the
+// share of each payload NaN, and converting it to an int was undefined.
+TEST(Payloads, WeightsTooLargeToAddUpAreAnError) {
+  auto parsed = parse_payloads(R"([{"payload": 1, "weight": 1e308}, {"payload": 2, "weight": 1e308}])", "f");
+  ASSERT_TRUE(parsed.has_value());
+  auto expanded = expand_payloads(*parsed, 4);
+  ASSERT_FALSE(expanded.has_value());
+  EXPECT_NE(expanded.error().message.find("too large"), std::string::npos) << expanded.error().message;
+}
+
 TEST(Payloads, BadJsonAndBadWeightsAreErrors) {
   EXPECT_FALSE(parse_payloads("{oops", "payloads.json").has_value());
   auto negative = parse_payloads(R"([{"payload": 1, "weight": -2}])", "payloads.json");
