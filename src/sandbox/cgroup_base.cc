@@ -1,6 +1,7 @@
 #include "sandbox/cgroup_base.h"
 
 #include <sched.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -37,6 +38,11 @@ std::string cpu_list(const std::vector<int>& ids, int count) {
   std::string out;
   for (size_t i = 0; i < n; ++i) out += (i ? "," : "") + std::to_string(ids[i]);
   return out;
+}
+
+GroupDirOps& group_dir_ops() {
+  static GroupDirOps ops{[](const char* path) { return ::mkdir(path, 0755); }, ::rmdir};
+  return ops;
 }
 
 std::recursive_mutex& layout_mutex() {
@@ -85,7 +91,7 @@ Result<void> kill_until_empty(const fs::path& procs_file, util::Clock::time_poin
 Result<void> remove_dir(const fs::path& dir) {
   const auto deadline = util::Clock::now() + kRemoveTimeout;
   for (int attempt = 0;; ++attempt) {
-    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return {};
+    if (group_dir_ops().remove(dir.c_str()) == 0 || errno == ENOENT) return {};
     if (errno != EBUSY || util::Clock::now() > deadline) return util::fail_errno("cannot remove cgroup " + dir.string());
     poll_pause(attempt);
   }
@@ -95,7 +101,7 @@ void remove_group_dirs(const std::vector<fs::path>& dirs, const std::vector<fs::
   for (const fs::path& dir : dirs) (void)remove_dir(dir);
   std::lock_guard lock(layout_mutex());
   // Fails (EBUSY) while other groups live there, which is what we want.
-  for (const fs::path& parent : parents) ::rmdir(parent.c_str());
+  for (const fs::path& parent : parents) group_dir_ops().remove(parent.c_str());
 }
 
 CgroupBase::CgroupBase(std::vector<fs::path> dirs, std::vector<fs::path> parents, ControlFile procs)

@@ -86,6 +86,16 @@ class CgroupBase : public Cgroup {
   std::unique_ptr<util::CleanupHook> cleanup_;
 };
 
+// Making and removing a group's directory: the one place where cgroupfs is not a
+// plain directory tree (mkdir creates the control files; rmdir removes a directory
+// that still lists them). Tests of the file protocol against a fake cgroupfs (a
+// temporary tree, see cgroup_v2_fake_test.cc) swap in functions that do the same.
+struct GroupDirOps {
+  int (*make)(const char* path);    // as mkdir(2): 0, or -1 with errno
+  int (*remove)(const char* path);  // as rmdir(2)
+};
+GroupDirOps& group_dir_ops();
+
 // Removes `dirs` (children first) and then each parent that has become empty.
 void remove_group_dirs(const std::vector<std::filesystem::path>& dirs, const std::vector<std::filesystem::path>& parents);
 

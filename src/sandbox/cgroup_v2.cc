@@ -154,14 +154,14 @@ Result<std::unique_ptr<Cgroup>> create_v2(const CgroupHost& host, const std::str
     // Another sweetspot process may remove an empty parent between our mkdirs.
     for (int attempt = 0; attempt < 5 && made != 0; ++attempt) {
       if (auto r = enable_controllers(host.unified); !r) return fail_cleanly(r.error());
-      if (::mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST) {
+      if (group_dir_ops().make(parent.c_str()) != 0 && errno != EEXIST) {
         return fail_cleanly(util::errno_error("cannot create cgroup " + parent.string()));
       }
       if (auto r = enable_controllers(parent); !r) {
         if (!fs::exists(parent)) continue;
         return fail_cleanly(r.error());
       }
-      made = ::mkdir(dir.c_str(), 0755) == 0 ? 0 : errno;
+      made = group_dir_ops().make(dir.c_str()) == 0 ? 0 : errno;
       if (made != ENOENT) break;
     }
     if (made != 0) {

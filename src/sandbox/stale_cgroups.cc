@@ -54,7 +54,7 @@ int remove_stale_cgroups(const CgroupHost& host) {
     if (detail::remove_dir(dir)) removed.insert(dir.filename().string());
   }
   std::lock_guard lock(detail::layout_mutex());
-  for (const fs::path& parent : parents) ::rmdir(parent.c_str());
+  for (const fs::path& parent : parents) detail::group_dir_ops().remove(parent.c_str());
   return static_cast<int>(removed.size());
 }
 
