@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/ids.h"
+
 namespace sweetspot::lambda_api {
 namespace {
 
@@ -11,6 +13,23 @@ std::string slot_of(std::string_view function_name, std::string_view version) {
 }
 
 }  // namespace
+
+engine::Invocation EnvironmentPool::environment_failed(const Resolved& target, const std::string& why) const {
+  // Lambda answers an environment that cannot start (a broken runtime, a missing
+  // bootstrap) with a function error, not a service error: callers do not retry it.
+  engine::Invocation inv;
+  inv.request_id = engine::new_request_id();
+  inv.memory_mb = target.state.config.memory_mb;
+  inv.start = engine::StartKind::kCold;
+  inv.outcome = engine::Outcome::kInitError;
+  inv.error_type = "Runtime.Unknown";
+  inv.error_message = fmt::format("could not start an execution environment for {}: {}", target.function_name, why);
+  inv.response = nlohmann::json{{"errorType", inv.error_type}, {"errorMessage", inv.error_message}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  inv.limits_enforced = options_.engine.limits == engine::LimitsMode::kEnforced;
+  if (options_.engine.events) options_.engine.events->on_log(0, "sweetspot: " + inv.error_message + "\n");
+  return inv;
+}
 
 std::string environment_key(const engine::FunctionConfig& c) {
   nlohmann::json layers = nlohmann::json::array();
@@ -125,10 +144,7 @@ std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolv
     auto created = engine::ExecutionEnvironment::create(target.state.config, environment_options());
     if (!created) {
       release(1);
-      return std::unexpected(ApiError{ErrorCode::kService,
-                                      fmt::format("could not start an execution environment for {}: {}",
-                                                  target.function_name, created.error().message),
-                                      {}});
+      return environment_failed(target, created.error().message);
     }
     env = std::move(*created);
   }

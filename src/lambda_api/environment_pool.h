@@ -61,6 +61,7 @@ class EnvironmentPool {
 
   explicit EnvironmentPool(PoolOptions options) : options_(std::move(options)) {}
   engine::EnvironmentOptions environment_options() const;
+  engine::Invocation environment_failed(const Resolved& target, const std::string& why) const;
 
   PoolOptions options_;
   std::optional<sandbox::CgroupHost> cgroup_host_;

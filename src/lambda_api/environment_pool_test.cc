@@ -100,5 +100,19 @@ TEST(EnvironmentPool, ANewEnvironmentEvictsTheLeastRecentlyUsedIdleOneAtTheLimit
   EXPECT_EQ(invoke_ok(*pool, ops("1", 128)).start, engine::StartKind::kCold);
 }
 
+TEST(EnvironmentPool, AnEnvironmentThatCannotStartIsAFunctionErrorNotAServiceError) {
+  SWEETSPOT_REQUIRE_CGROUPS(host);
+  auto pool = make_pool(2);
+  ASSERT_TRUE(pool);
+  Resolved broken = ops("$LATEST", 128);
+  broken.state.config.code_dir = "/nonexistent/sweetspot-test";
+  auto inv = pool->invoke(broken, engine::InvokeInput("{}"), Admission::kRejectWhenBusy);
+  ASSERT_TRUE(inv.has_value()) << inv.error().message;
+  EXPECT_FALSE(inv->ok());
+  EXPECT_FALSE(inv->error_type.empty());
+  EXPECT_EQ(pool->busy_count(), 0);
+  EXPECT_TRUE(invoke_ok(*pool, ops("$LATEST", 128)).ok());
+}
+
 }  // namespace
 }  // namespace sweetspot::lambda_api
