@@ -43,10 +43,10 @@ util::Result<std::unique_ptr<HttpServer>> HttpServer::create(Service& service, c
   httplib::Server& s = *server->server_;
   const int threads = std::max(2, options.threads);
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  // httplib reads and drops a body whose Content-Length is over this, and answers 413 itself.
   // httplib writes a response's headers and body separately: without
   // TCP_NODELAY, Nagle holds the body back until the client's delayed ACK (~40 ms).
   s.set_tcp_nodelay(true);
+  // httplib reads and drops a body whose Content-Length is over this, and answers 413 itself.
   s.set_payload_max_length(static_cast<size_t>(engine::kMaxPayloadBytes));
 
   Service* svc = &service;
