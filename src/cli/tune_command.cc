@@ -7,12 +7,14 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <random>
 
 #include <fmt/format.h>
 
 #include "cli/function_options.h"
 #include "cli/output_files.h"
 #include "engine/lambda_limits.h"
+#include "engine/local_backend.h"
 #include "report/json_result.h"
 #include "report/progress.h"
 #include "report/table.h"
@@ -94,6 +96,7 @@ tuner::Plan build_plan(const TuneOptions& o) {
   // Power Tuning trims nothing by default when every sample is a cold start.
   plan.discard_top_bottom = o.discard_top_bottom.value_or(o.cold_starts ? 0.0 : 0.2);
   plan.parallel = o.parallel;
+  plan.seed = std::random_device{}();  // a fresh interleaving order per run
   plan.start = o.cold_starts ? engine::StartPolicy::kColdEveryTime : engine::StartPolicy::kWarm;
   if (o.function.tmp_mb) plan.tmp_mb = *o.function.tmp_mb;
   if (auto valid = tuner::validate(plan); !valid) throw Fatal(valid.error().message);
@@ -142,14 +145,17 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
                            plan.num, plan.start == engine::StartPolicy::kColdEveryTime ? ", every one cold" : "");
   if (plan.parallel && plan.num > 1) {
     std::cerr << fmt::format(
-        "sweetspot: note: --parallel runs the {} invokes of a size at once, each in its own environment; here they "
-        "share one host's CPUs, so durations include contention that Lambda's separate machines do not have\n",
+        "sweetspot: note: --parallel runs the {} invokes of a size at once, each in its own environment, but only as "
+        "many at a time as this host's CPUs hold without contention (Lambda runs them on separate machines)\n",
         plan.num);
   }
 
   std::optional<report::ProgressBar> bar;
   if (::isatty(STDERR_FILENO)) bar.emplace(std::cerr);
-  auto result = tuner::tune(*backend, plan, prices, bar ? &*bar : nullptr);
+  // Invokes that run on this host are checked against its load (tuner/host_probe.h).
+  tuner::CpuBurstProbe probe;
+  const bool local = dynamic_cast<engine::LocalBackend*>(backend.get()) != nullptr;
+  auto result = tuner::tune(*backend, plan, prices, bar ? &*bar : nullptr, local ? &probe : nullptr);
   if (bar) bar->finish();
   if (!result) throw Fatal(result.error().message);
 

@@ -23,6 +23,10 @@ struct Batch {
   std::vector<std::string> payloads;  // one per invoke, in order
   StartPolicy start = StartPolicy::kWarm;
   int concurrency = 1;  // invokes in flight at once (each in its own environment)
+  // Leave this batch's environments warm for the next batch of the same size
+  // (the tuner measures sizes in interleaved rounds). A hint: a backend whose
+  // environments stay warm anyway (AWS) or that cannot keep them may ignore it.
+  bool keep_warm = false;
 };
 
 // How faithfully a backend can run a memory size.

@@ -83,6 +83,28 @@ util::Result<void> LocalBackend::check_host_memory(const Batch& batch) const {
   return {};
 }
 
+std::unique_ptr<ExecutionEnvironment> LocalBackend::take_idle(int memory_mb) {
+  std::lock_guard lock(idle_mutex_);
+  for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {
+    if (it->first == memory_mb) {
+      auto env = std::move(it->second);
+      idle_.erase(std::next(it).base());
+      return env;
+    }
+  }
+  return nullptr;
+}
+
+void LocalBackend::keep_idle(int memory_mb, std::unique_ptr<ExecutionEnvironment> env) {
+  std::unique_ptr<ExecutionEnvironment> evicted;  // shut down outside the lock
+  std::lock_guard lock(idle_mutex_);
+  idle_.emplace_back(memory_mb, std::move(env));
+  if (idle_.size() > kMaxIdleEnvironments) {
+    evicted = std::move(idle_.front().second);
+    idle_.pop_front();
+  }
+}
+
 util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, InvokeObserver* observer) {
   if (!valid_memory_mb(batch.memory_mb)) {
     return util::fail(fmt::format("memory size {} MB is outside Lambda's range ({} to {} MB in 1 MB steps)",
@@ -110,8 +132,9 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
 
   // Each worker owns at most one environment: a warm environment serves one
   // invoke at a time, and concurrent invokes get environments of their own.
+  const bool reuse = batch.keep_warm && batch.start == StartPolicy::kWarm;
   auto worker = [&] {
-    std::unique_ptr<ExecutionEnvironment> env;
+    std::unique_ptr<ExecutionEnvironment> env = reuse ? take_idle(batch.memory_mb) : nullptr;
     while (true) {
       const size_t i = next++;
       if (i >= batch.payloads.size() || util::interrupted()) break;
@@ -136,6 +159,7 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
       done[i] = true;
       if (observer) observer->on_invocation(results[i]);
     }
+    if (reuse && env && env->alive() && !util::interrupted()) keep_idle(batch.memory_mb, std::move(env));
   };
 
   const int workers = std::max(1, std::min<int>(batch.concurrency, static_cast<int>(batch.payloads.size())));

@@ -2,7 +2,9 @@
 // environments on this host, warm or cold, one or several at once.
 #pragma once
 
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "engine/backend.h"
@@ -38,11 +40,18 @@ class LocalBackend : public Backend {
  private:
   LocalBackend(FunctionConfig config, LocalBackendOptions options) : config_(std::move(config)), options_(options) {}
   util::Result<void> check_host_memory(const Batch& batch) const;
+  std::unique_ptr<ExecutionEnvironment> take_idle(int memory_mb);
+  void keep_idle(int memory_mb, std::unique_ptr<ExecutionEnvironment> env);
 
   FunctionConfig config_;
   LocalBackendOptions options_;
   std::optional<sandbox::CgroupHost> cgroup_host_;
   int host_cpus_ = 1;
+  // Warm environments left by batches with keep_warm, oldest first; at most
+  // kMaxIdleEnvironments (frozen, they use no CPU but hold their memory).
+  static constexpr size_t kMaxIdleEnvironments = 12;
+  std::mutex idle_mutex_;
+  std::deque<std::pair<int, std::unique_ptr<ExecutionEnvironment>>> idle_;
 };
 
 // Host CPUs this process may run on.

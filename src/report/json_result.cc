@@ -65,6 +65,12 @@ json size_json(const tuner::SizeResult& s) {
         {"note", s.support.note}}},
   };
   if (!s.feasible) j["infeasibleReason"] = s.infeasible_reason;
+  // How busy the host was during this size's invokes (tuner/host_probe.h).
+  j["hostAvailability"] = s.host_availability;
+  j["disturbedInvocations"] = s.disturbed;
+  j["trusted"] = s.trusted;
+  j["costMargin"] = s.cost_margin;
+  if (!s.stopped_early.empty()) j["stoppedEarly"] = s.stopped_early;
   return j;
 }
 
@@ -193,7 +199,15 @@ json to_json(const tuner::TuneResult& r) {
         {"coldStarts", plan.start == engine::StartPolicy::kColdEveryTime},
         {"parallel", plan.parallel},
         {"invocations", r.invocations},
-        {"lambdaCost", r.lambda_cost}}},
+        {"lambdaCost", r.lambda_cost},
+        {"seed", plan.seed},
+        {"host",
+         {{"probes", r.host.probes},
+          {"medianAvailability", r.host.median_availability},
+          {"minAvailability", r.host.min_availability},
+          {"disturbedInvocations", r.host.disturbed_invocations},
+          {"tooNoisy", r.host.too_noisy},
+          {"verdict", r.host.verdict}}}}},
       {"definitions",
        {{"cost", "cost/averagePrice: Power Tuning's definition, ceil(trimmed mean duration) x memory x GB-s price, "
                  "no request charge"},

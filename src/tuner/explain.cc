@@ -1,6 +1,7 @@
 #include "tuner/explain.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -73,12 +74,10 @@ std::string consequence(const DurationModel& model) {
   return "";
 }
 
-// 95% interval of a size's cost per call, from the interval of its steady-state
-// billed duration (a warm run's one cold start would swamp it).
+// 95% interval of a size's cost per call (its cost margin: the noise pooled over
+// the run's sizes, see search.h).
 std::pair<double, double> cost_interval(const SizeResult& s) {
-  const double mean = s.steady_billed_ms.mean;
-  const double relative = mean > 0 ? (s.steady_billed_ms.ci95_high - mean) / mean : 0;
-  return {s.cost.total() - s.cost.compute * relative, s.cost.total() + s.cost.compute * relative};
+  return {s.cost.total() * (1 - s.cost_margin), s.cost.total() * (1 + s.cost_margin)};
 }
 
 // The other usable sizes whose cost cannot be told apart from the chosen one's.
@@ -138,13 +137,18 @@ void explain(TuneResult& r) {
         list += util::with_thousands(close[i]->memory_mb);
         if (close[i]->typical_duration_ms < quickest->typical_duration_ms) quickest = close[i];
       }
-      std::string line = fmt::format("{} MB {} the same as {} within measurement noise (95% intervals overlap); "
-                                     "more invokes (--num) would tell them apart",
-                                     list, close.size() == 1 ? "costs" : "cost", mb(chosen->memory_mb));
-      if (plan.strategy.kind == StrategyKind::kCost && quickest != chosen &&
-          quickest->typical_duration_ms * 1.05 < chosen->typical_duration_ms) {
-        line += fmt::format(". Of them, {} is {}: worth it if latency matters", mb(quickest->memory_mb),
-                            speed_versus(*quickest, *chosen));
+      std::string line = fmt::format("{} MB {} the same as {} within measurement noise (95% intervals overlap)", list,
+                                     close.size() == 1 ? "costs" : "cost", mb(chosen->memory_mb));
+      if (plan.strategy.kind == StrategyKind::kCost) {
+        line += fmt::format("; sizes within {:.1f}% of the cheapest count as equally cheap, and of those the fastest "
+                            "is recommended (equal cost buys speed for free), so the answer does not flip with noise",
+                            std::clamp(chosen->cost_margin * 2, kMinTie, kMaxTie) * 100);
+        if (quickest != chosen && quickest->typical_duration_ms * 1.05 < chosen->typical_duration_ms) {
+          line += fmt::format(". {} is {} but measured slightly dearer: worth it if latency matters",
+                              mb(quickest->memory_mb), speed_versus(*quickest, *chosen));
+        }
+      } else if (plan.strategy.kind == StrategyKind::kSpeed) {
+        line += "; of sizes equally fast within noise the cheapest is recommended";
       }
       r.reasoning.push_back(line + ".");
     }
@@ -164,6 +168,24 @@ void explain(TuneResult& r) {
   }
 
   if (r.model) r.reasoning.push_back("The function is " + r.model->describe() + ". " + consequence(*r.model));
+
+  // The host: sizes were interleaved in random order, and a reference CPU burst
+  // between batches measured how much CPU a thread got.
+  if (r.host.too_noisy) {
+    r.warnings.push_back(r.host.verdict);
+  } else if (!r.host.verdict.empty()) {
+    r.reasoning.push_back(fmt::format("{}{}.", static_cast<char>(std::toupper(r.host.verdict[0])), r.host.verdict.substr(1)));
+  }
+  if (!r.host.parallel_limited.empty()) {
+    std::string list;
+    for (const auto& [m, n] : r.host.parallel_limited) {
+      list += fmt::format("{}{} MB {} at once", list.empty() ? "" : ", ", util::with_thousands(m), n);
+    }
+    r.reasoning.push_back(fmt::format("--parallel ran no more environments of a size at once than this host's CPUs "
+                                      "hold without contention ({}), so durations are the function's, not the "
+                                      "host's queue.",
+                                      list));
+  }
 
   if (r.search) {
     const int sweep_sizes = (engine::kMaxMemoryMb - engine::kMinMemoryMb) / 64 + 1;
@@ -211,6 +233,22 @@ void explain(TuneResult& r) {
       list += util::with_thousands(sizes[i]);
     }
     r.reasoning.push_back(fmt::format("{} MB {} not usable: {}.", list, sizes.size() == 1 ? "is" : "are", reason));
+  }
+  std::vector<int> stopped;
+  for (const auto& s : r.sizes) {
+    if (!s.feasible && !s.stopped_early.empty() && s.infeasible_reason.find("could not run") == std::string::npos) {
+      stopped.push_back(s.memory_mb);
+    }
+  }
+  if (!stopped.empty()) {
+    std::string list;
+    for (size_t i = 0; i < stopped.size(); ++i) {
+      list += i == 0 ? "" : (i + 1 == stopped.size() ? " and " : ", ");
+      list += util::with_thousands(stopped[i]);
+    }
+    r.reasoning.push_back(fmt::format("{} MB stopped at the first out-of-memory or timeout: more invokes cannot make "
+                                      "{} usable.",
+                                      list, stopped.size() == 1 ? "it" : "them"));
   }
   for (const auto& s : r.sizes) {
     if (!s.feasible) {

@@ -100,6 +100,17 @@ util::Result<DurationModel> DurationModel::fit(std::vector<ModelPoint> points) {
       }
     }
     model.serial_ = best_serial;
+    // Parallel work must show as real speed above one vCPU: a gain under 10%
+    // is within what host noise and contention produce, so it stays serial.
+    double at_one = 0, fastest_above = INFINITY;
+    for (const auto& p : points) {
+      const double cpus = std::min(p.cpus, static_cast<double>(p.cores));
+      if (cpus <= 1.05 && cpus > 0.5) at_one = p.duration_ms;
+      if (cpus > 1.05) fastest_above = std::min(fastest_above, p.duration_ms);
+    }
+    if (model.serial_ < 0.9 && at_one > 0 && fastest_above < INFINITY && at_one < fastest_above * 1.1) {
+      model.serial_ = 1;
+    }
   }
   // Per size, the wall time its CPU work does not explain is waiting. It is kept
   // signed: when CPU time exceeds what the share allows in that wall time (helper
@@ -117,6 +128,10 @@ util::Result<DurationModel> DurationModel::fit(std::vector<ModelPoint> points) {
 
 double DurationModel::interpolate(const std::vector<double>& values, int memory_mb) const {
   return pchip(log_memory_, values, std::log(memory_mb));
+}
+
+double DurationModel::work_factor(int memory_mb) const {
+  return time_factor(engine::cpu_share(memory_mb), engine::visible_cores(memory_mb));
 }
 
 double DurationModel::cpu_ms(int memory_mb) const { return interpolate(cpu_, memory_mb); }

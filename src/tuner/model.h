@@ -43,6 +43,9 @@ class DurationModel {
   double cpu_ms(int memory_mb) const;
   double wait_ms(int memory_mb) const;  // waiting (I/O); 0 where CPU time explains all
 
+  // How many times its CPU time a function of this size takes in wall time, at
+  // Lambda's share (1 at one vCPU for serial work, more below, less above).
+  double work_factor(int memory_mb) const;
   double serial_fraction() const { return serial_; }  // of the CPU work
   bool parallelism_measured() const { return parallelism_measured_; }
   // Share of the duration at one full vCPU (1,769 MB) that is CPU work.

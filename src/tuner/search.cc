@@ -7,11 +7,36 @@
 #include <fmt/format.h>
 
 #include "engine/lambda_limits.h"
+#include "tuner/sampler.h"
+#include "util/interrupt.h"
 #include "util/strings.h"
 
 namespace sweetspot::tuner {
 
-std::vector<int> initial_probes() { return {128, 256, 512, 1024, 1769, 3538, 10240}; }
+std::vector<int> initial_probes() { return {128, 1769, 3538}; }
+
+void assign_margins(std::vector<SizeResult>& sizes) {
+  double squares = 0;
+  int df = 0;
+  for (const auto& s : sizes) {
+    const Summary& b = s.steady_billed_ms;
+    if (!s.feasible || b.count < 2 || b.mean <= 0) continue;
+    const double relative = b.stddev / b.mean;
+    squares += (b.count - 1) * relative * relative;
+    df += b.count - 1;
+  }
+  const double pooled = df > 0 ? std::sqrt(squares / df) : 0;
+  for (auto& s : sizes) {
+    const Summary& b = s.steady_billed_ms;
+    if (b.count < 1 || b.mean <= 0) continue;
+    double margin = df > 0 ? student_t95(df) * pooled / std::sqrt(b.count) : 0;
+    // With enough samples of its own, a size noisier than the rest says so.
+    if (b.count >= 5) margin = std::max(margin, (b.ci95_high - b.mean) / b.mean);
+    s.duration_margin = margin;
+    const double total = s.cost.total();
+    s.cost_margin = total > 0 ? margin * s.cost.compute / total : margin;
+  }
+}
 
 ModelPoint to_model_point(const SizeResult& size) {
   ModelPoint p;
@@ -36,7 +61,8 @@ PredictedPoint predict(const DurationModel& model, const Prices& prices, int mem
 }
 
 Candidate to_candidate(const SizeResult& size) {
-  return Candidate{size.memory_mb, size.cost.total(), size.typical_duration_ms, size.latency_ms, size.feasible};
+  return Candidate{size.memory_mb, size.cost.total(),    size.typical_duration_ms, size.latency_ms,
+                   size.feasible,  size.cost_margin,     size.duration_margin};
 }
 
 Candidate to_candidate(const PredictedPoint& point) {
@@ -45,11 +71,18 @@ Candidate to_candidate(const PredictedPoint& point) {
 
 std::optional<PredictedPoint> predicted_best(const DurationModel& model, const Prices& prices, const Strategy& strategy,
                                              int lowest_mb, int tmp_mb) {
+  return predicted_best(model, prices, strategy, lowest_mb, tmp_mb, 0);
+}
+
+std::optional<PredictedPoint> predicted_best(const DurationModel& model, const Prices& prices, const Strategy& strategy,
+                                             int lowest_mb, int tmp_mb, double margin) {
   std::vector<PredictedPoint> curve;
   std::vector<Candidate> candidates;
   for (int m = std::max(lowest_mb, engine::kMinMemoryMb); m <= engine::kMaxMemoryMb; ++m) {
     curve.push_back(predict(model, prices, m, tmp_mb));
     candidates.push_back(to_candidate(curve.back()));
+    candidates.back().cost_margin = margin;
+    candidates.back().duration_margin = margin;
   }
   const Choice choice = choose(candidates, strategy);
   if (choice.chosen) return curve[*choice.chosen];
@@ -59,99 +92,232 @@ std::optional<PredictedPoint> predicted_best(const DurationModel& model, const P
 
 namespace {
 
-// How close a measured size must be to the predicted best to count as it: 1% of
-// the size (the cost of a near-flat optimum moves less than that), at least 8 MB.
+// Sizes closer than this are the same size for the search: 1% of the size (the
+// cost of a near-flat optimum moves less than that), at least 8 MB.
 int tolerance_mb(int memory_mb) { return std::max(8, memory_mb / 100); }
+
+std::string mb_text(int memory_mb) { return util::with_thousands(memory_mb) + " MB"; }
+
+struct State {
+  std::vector<SizeResult> sizes;  // sorted by memory, margins assigned
+  std::optional<int> lowest_feasible;
+  int failing_below = engine::kMinMemoryMb - 1;  // largest failing size below the smallest that worked
+  std::optional<size_t> pick;                     // index into sizes
+  double noise = 0;                               // mean cost margin of the usable sizes
+};
+
+State read_state(const Sampler& sampler, const Strategy& strategy) {
+  State st;
+  st.sizes = sampler.results();
+  assign_margins(st.sizes);
+  for (const auto& r : st.sizes) {
+    if (r.feasible) {
+      st.lowest_feasible = r.memory_mb;
+      break;
+    }
+  }
+  int usable = 0;
+  for (const auto& r : st.sizes) {
+    if (st.lowest_feasible && r.memory_mb < *st.lowest_feasible && !r.feasible) st.failing_below = r.memory_mb;
+    if (r.feasible) {
+      st.noise += r.cost_margin;
+      ++usable;
+    }
+  }
+  if (usable > 0) st.noise /= usable;
+  std::vector<Candidate> candidates;
+  for (const auto& r : st.sizes) candidates.push_back(to_candidate(r));
+  const Choice choice = choose(candidates, strategy);
+  st.pick = choice.chosen ? choice.chosen : choice.closest;
+  return st;
+}
+
+// Points for the model: the sizes the host did not disturb, when at least two
+// usable ones are; otherwise every usable size (the run's warnings say so).
+std::vector<ModelPoint> model_points(const std::vector<SizeResult>& sizes) {
+  std::vector<ModelPoint> trusted, all;
+  for (const auto& r : sizes) {
+    if (!r.feasible) continue;
+    all.push_back(to_model_point(r));
+    if (r.trusted) trusted.push_back(all.back());
+  }
+  return trusted.size() >= 2 ? trusted : all;
+}
+
+// Cost strategy: the gap between adjacent usable sizes where a size could be
+// cheaper than the pick by the most, judged by a bound the measurements
+// support: at memory m inside (a, b), waiting is at least the lesser of a's and
+// b's and CPU time at least the lesser of theirs, taking work_factor(m) times
+// its CPU time in wall time. Returns the size to measure and the possible saving.
+std::optional<std::pair<int, double>> most_promising_gap(const State& st, const DurationModel& model,
+                                                         const Prices& prices, int tmp_mb) {
+  if (!st.pick) return std::nullopt;
+  const double best = st.sizes[*st.pick].cost.total();
+  std::optional<std::pair<int, double>> found;
+  const SizeResult* previous = nullptr;
+  for (const auto& r : st.sizes) {
+    if (!r.feasible) continue;
+    if (previous && r.memory_mb - previous->memory_mb > 2 * tolerance_mb(r.memory_mb)) {
+      const int a = previous->memory_mb;
+      const int b = r.memory_mb;
+      const double wait = std::min(model.wait_ms(a), model.wait_ms(b));
+      const double cpu = std::min(model.cpu_ms(a), model.cpu_ms(b));
+      double lowest = INFINITY;
+      for (int i = 1; i < 16; ++i) {
+        const int m = static_cast<int>(std::lround(std::exp(std::log(a) + (std::log(b) - std::log(a)) * i / 16.0)));
+        const double duration = wait + cpu * model.work_factor(m);
+        lowest = std::min(lowest, invocation_cost(prices, m, std::ceil(duration), tmp_mb).total());
+      }
+      const double saving = 1 - lowest / best;
+      if (!found || saving > found->second) {
+        const int middle = static_cast<int>(std::lround(std::sqrt(static_cast<double>(a) * b)));
+        found = std::pair{middle, saving};
+      }
+    }
+    previous = &r;
+  }
+  return found;
+}
 
 }  // namespace
 
-SearchReport auto_search(const MeasureFn& measure, const Strategy& strategy, const Prices& prices, int tmp_mb,
+SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Prices& prices, int tmp_mb,
                          const SearchOptions& options) {
   SearchReport report;
-  std::map<int, SizeResult> measured;
-  auto run = [&](int memory_mb, std::string reason) {
+  const int first = std::max(2, options.first_invocations);
+  const int per_size = std::max(first, options.max_per_size);
+  auto budget_left = [&] { return options.max_invocations - sampler.total_invocations(); };
+  auto measure = [&](int memory_mb, std::string reason, const std::optional<DurationModel>& model) {
     Probe probe{memory_mb, std::move(reason), std::nullopt, std::nullopt};
-    if (report.model) {
-      const PredictedPoint p = predict(*report.model, prices, memory_mb, tmp_mb);
+    if (model) {
+      const PredictedPoint p = predict(*model, prices, memory_mb, tmp_mb);
       probe.predicted_duration_ms = p.duration_ms;
       probe.predicted_cost = p.cost;
     }
     report.probes.push_back(std::move(probe));
-    measured.emplace(memory_mb, measure(memory_mb));
+    sampler.want(memory_mb, first);
+    sampler.run();
   };
   for (int m : initial_probes()) {
     if (static_cast<int>(report.probes.size()) >= options.max_probes) break;
-    run(m, "first spread over the range");
+    report.probes.push_back(Probe{m, "first spread over the range: the smallest size, one vCPU and two", std::nullopt, std::nullopt});
+    sampler.want(m, first);
   }
+  sampler.run();
 
-  while (true) {
-    // The feasible range starts above the largest failing size below the first
-    // size that worked: smaller sizes run out of memory or time.
-    std::optional<int> lowest_feasible;
-    for (const auto& [m, r] : measured) {
-      if (r.feasible) {
-        lowest_feasible = m;
-        break;
+  auto can_probe = [&] {
+    return static_cast<int>(report.probes.size()) < options.max_probes && budget_left() >= first;
+  };
+  auto measured_near = [&](const State& st, int m, int tolerance) {
+    return std::any_of(st.sizes.begin(), st.sizes.end(),
+                       [&](const SizeResult& r) { return std::abs(r.memory_mb - m) <= tolerance; });
+  };
+  int model_probes = 0;
+  while (!util::interrupted()) {
+    State st = read_state(sampler, strategy);
+    if (!st.lowest_feasible) {
+      // Everything failed: if the failures are out of memory, a larger size may work.
+      const int largest = st.sizes.empty() ? engine::kMinMemoryMb : st.sizes.back().memory_mb;
+      const bool oom = !st.sizes.empty() && st.sizes.back().infeasible_reason.find("out of memory") != std::string::npos;
+      if (oom && largest < engine::kMaxMemoryMb && can_probe()) {
+        measure(std::min(engine::kMaxMemoryMb, largest * 2), "every size so far ran out of memory", std::nullopt);
+        continue;
       }
-    }
-    if (!lowest_feasible) {
       report.stop_reason = "no measured size worked, so there is nothing to model";
       return report;
     }
-    int failing_below = engine::kMinMemoryMb - 1;
-    for (const auto& [m, r] : measured) {
-      if (m < *lowest_feasible && !r.feasible) failing_below = m;
-    }
-    std::vector<ModelPoint> points;
-    for (const auto& [m, r] : measured) {
-      if (r.feasible) points.push_back(to_model_point(r));
-    }
-    auto model = DurationModel::fit(points);
+    auto model = DurationModel::fit(model_points(st.sizes));
     if (!model) {
       report.stop_reason = model.error().message;
       return report;
     }
     report.model = *model;
-    report.predicted_best = predicted_best(*model, prices, strategy, failing_below + 1, tmp_mb);
-    if (!report.predicted_best) {
-      report.stop_reason = "the model predicts no feasible size";
-      return report;
+    report.predicted_best = predicted_best(*model, prices, strategy, st.failing_below + 1, tmp_mb, st.noise);
+    if (!can_probe()) {
+      report.stop_reason = fmt::format("stopped at the budget of {} invokes", options.max_invocations);
+      break;
     }
-    const int target = report.predicted_best->memory_mb;
-    int next = 0;
-    std::string why;
-    if (target < *lowest_feasible) {
-      // The best is in the unexplored gap above a failing size: halve the gap
-      // rather than stepping just above the failure each time.
-      if (*lowest_feasible - failing_below <= tolerance_mb(*lowest_feasible)) {
-        report.converged = true;
-        report.stop_reason = fmt::format("the best size is the smallest that works, {} MB, found to within {} MB",
-                                         util::with_thousands(*lowest_feasible), *lowest_feasible - failing_below);
-        return report;
+
+    // 1. The smallest size that works, when sizes below it failed: first just
+    // above the memory it used, then halving the gap.
+    const int lowest = *st.lowest_feasible;
+    const int gap = lowest - st.failing_below;
+    if (st.failing_below >= engine::kMinMemoryMb && gap > tolerance_mb(lowest)) {
+      const SizeResult& works = *std::find_if(st.sizes.begin(), st.sizes.end(),
+                                              [&](auto& r) { return r.memory_mb == lowest; });
+      // Only when the best lies at the smallest size that works (memory-bound or
+      // waiting functions); a CPU-bound one whose cost is flat gains nothing.
+      const bool cheaper_below =
+          report.predicted_best && report.predicted_best->memory_mb <= lowest + tolerance_mb(lowest);
+      if (cheaper_below) {
+        int next = st.failing_below + gap / 2;
+        std::string why = fmt::format("narrowing the smallest size that works (between {} and {} MB)",
+                                      st.failing_below, lowest);
+        const int used = static_cast<int>(std::ceil(works.max_memory_used_mb * 1.1));
+        if (used > st.failing_below + tolerance_mb(lowest) && used < lowest - tolerance_mb(lowest) &&
+            !measured_near(st, used, tolerance_mb(used))) {
+          next = used;
+          why = fmt::format("10% above the {} MB that {} used", works.max_memory_used_mb, mb_text(lowest));
+        }
+        measure(next, std::move(why), *model);
+        continue;
       }
-      next = std::max(target, failing_below + (*lowest_feasible - failing_below) / 2);
-      why = fmt::format("narrowing the smallest size that works (between {} and {} MB)", failing_below,
-                        *lowest_feasible);
-    } else {
-      int nearest = measured.begin()->first;
-      for (const auto& [m, r] : measured) {
-        if (std::abs(m - target) < std::abs(nearest - target)) nearest = m;
-      }
-      if (std::abs(nearest - target) <= tolerance_mb(target)) {
-        report.converged = true;
-        report.stop_reason = fmt::format("the predicted best, {} MB, is measured (at {} MB)",
-                                         util::with_thousands(target), util::with_thousands(nearest));
-        return report;
-      }
-      next = target;
-      why = "the model's predicted best";
     }
-    if (static_cast<int>(report.probes.size()) >= options.max_probes) {
-      report.stop_reason = fmt::format("stopped at the limit of {} measured sizes", options.max_probes);
-      return report;
+
+    // 2. A gap where a cheaper size could hide (cost strategy).
+    if (strategy.kind == StrategyKind::kCost && !strategy.limit) {
+      if (auto promising = most_promising_gap(st, *model, prices, tmp_mb);
+          promising && promising->second > std::max(0.01, st.noise) &&
+          !measured_near(st, promising->first, tolerance_mb(promising->first))) {
+        measure(promising->first,
+                fmt::format("a size here could cost up to {:.0f}% less than the pick", promising->second * 100),
+                *model);
+        continue;
+      }
     }
-    run(next, std::move(why));
+
+    // 3. The model's predicted best, measured before it is recommended.
+    if (report.predicted_best && model_probes < 3 && !sampler.has(report.predicted_best->memory_mb)) {
+      const int target = report.predicted_best->memory_mb;
+      ++model_probes;
+      measure(target, "the model's predicted best", *model);
+      continue;
+    }
+
+    // 4. More invokes where they decide: sizes whose cost interval overlaps the
+    // pick's, and the pick.
+    if (!st.pick) break;
+    const SizeResult& pick = st.sizes[*st.pick];
+    std::vector<int> undecided;
+    for (const auto& r : st.sizes) {
+      if (!r.feasible || &r == &pick) continue;
+      const double ratio = r.cost.total() / pick.cost.total() - 1;
+      const bool overlap = std::abs(ratio) < r.cost_margin + pick.cost_margin;
+      if (overlap && std::abs(ratio) > kMinTie && sampler.invocations(r.memory_mb) < per_size) {
+        undecided.push_back(r.memory_mb);
+      }
+    }
+    if (undecided.empty()) {
+      report.converged = true;
+      report.stop_reason = report.predicted_best && sampler.has(report.predicted_best->memory_mb)
+                               ? fmt::format("the predicted best, {}, is measured, and every size that could "
+                                             "change the pick has been told apart from it",
+                                             mb_text(report.predicted_best->memory_mb))
+                               : "every size that could change the pick has been told apart from it";
+      break;
+    }
+    if (sampler.invocations(pick.memory_mb) < per_size) undecided.push_back(pick.memory_mb);
+    const int step = 2;
+    if (budget_left() < step * static_cast<int>(undecided.size())) {
+      report.stop_reason = fmt::format("stopped at the budget of {} invokes with {} size(s) still within noise of "
+                                       "the pick",
+                                       options.max_invocations, undecided.size() - 1);
+      break;
+    }
+    for (int m : undecided) sampler.want(m, std::min(per_size, sampler.invocations(m) + step));
+    sampler.run();
   }
+  return report;
 }
 
 }  // namespace sweetspot::tuner

@@ -1,10 +1,18 @@
 // `--memory auto`: find the best size anywhere in 128..10,240 MB without measuring
-// them all. Measure a few sizes spread over the range, fit the duration model,
-// predict cost/duration at every 1 MB step, measure the predicted best, refit, and
-// stop when the prediction lands on a size already measured.
+// them all, with few invokes. Three sizes first (the smallest, one vCPU, two
+// vCPUs: the fractional-CPU range, where serial work stops gaining, and whether
+// more cores help), three invokes each. Then, one size at a time, where the
+// measurements leave the most room for a better answer: the gap between a size
+// that ran out of memory and the smallest that worked (starting just above the
+// memory that one used); a gap between measured sizes where a bound on cost
+// (duration cannot beat the lesser wait and CPU time of its ends at that size's
+// share) could undercut the pick by more than the noise; and the model's
+// predicted best, which is always measured before it is recommended. Last, the
+// sizes whose cost interval still overlaps the pick's get more invokes, two at
+// a time, until the intervals separate, the sizes prove equivalent, or the
+// budget is spent.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,8 +24,13 @@
 
 namespace sweetspot::tuner {
 
+class Sampler;
+
 struct SearchOptions {
-  int max_probes = 24;  // sizes measured at most, the first probes included
+  int max_probes = 24;        // sizes measured at most, the first probes included
+  int first_invocations = 3;  // per size when first measured (one cold, two warm)
+  int max_per_size = 10;      // invokes a deciding size may get (the plan's --num)
+  int max_invocations = 40;   // the whole search's budget
 };
 
 struct Probe {
@@ -43,9 +56,14 @@ struct SearchReport {
   std::string stop_reason;
 };
 
-// The sizes measured first: both ends, powers of two and whole vCPUs, so the
-// model sees the fractional-CPU range, one vCPU and several.
+// The sizes measured first: the smallest, one vCPU and two vCPUs.
 std::vector<int> initial_probes();
+
+// Sets every size's cost_margin and duration_margin from the noise pooled over
+// the sizes (relative spread of steady billed durations; Student's t with the
+// pooled degrees of freedom), so a size with two samples borrows the run's
+// knowledge of how noisy this function and host are.
+void assign_margins(std::vector<SizeResult>& sizes);
 
 ModelPoint to_model_point(const SizeResult& size);
 
@@ -59,9 +77,12 @@ Candidate to_candidate(const PredictedPoint& point);
 std::optional<PredictedPoint> predicted_best(const DurationModel& model, const Prices& prices, const Strategy& strategy,
                                              int lowest_mb, int tmp_mb);
 
-using MeasureFn = std::function<SizeResult(int memory_mb)>;
+// The best size the model predicts, each predicted point carrying `margin` as
+// its cost and duration margin (the tie rule then sees the measurements' noise).
+std::optional<PredictedPoint> predicted_best(const DurationModel& model, const Prices& prices, const Strategy& strategy,
+                                             int lowest_mb, int tmp_mb, double margin);
 
-SearchReport auto_search(const MeasureFn& measure, const Strategy& strategy, const Prices& prices, int tmp_mb,
+SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Prices& prices, int tmp_mb,
                          const SearchOptions& options);
 
 }  // namespace sweetspot::tuner

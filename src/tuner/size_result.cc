@@ -37,16 +37,40 @@ std::string infeasibility(const SizeResult& r) {
 
 }  // namespace
 
+bool disturbed_by_host(double availability, const engine::SizeSupport& support) {
+  const double cpus = support.effective_cpus > 0 ? support.effective_cpus : support.requested_cpus;
+  const double needed = std::min(1.0, cpus > 0 ? cpus : 1.0);
+  return availability < needed * 0.85;
+}
+
 SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
                           const std::vector<engine::Invocation>& invocations, const Prices& prices,
-                          const MeasureOptions& options) {
+                          const MeasureOptions& options, const std::vector<double>& availability) {
   SizeResult r;
   r.memory_mb = memory_mb;
   r.support = support;
   r.invocations = static_cast<int>(invocations.size());
+  // Which invokes a busy host disturbed, and whether enough others remain to
+  // leave them out of the statistics.
+  std::vector<bool> disturbed(invocations.size(), false);
+  int steady_clean = 0;
+  if (availability.size() == invocations.size()) {
+    std::vector<double> sorted = availability;
+    std::sort(sorted.begin(), sorted.end());
+    if (!sorted.empty()) r.host_availability = percentile_of_sorted(sorted, 50);
+    for (size_t i = 0; i < invocations.size(); ++i) {
+      disturbed[i] = disturbed_by_host(availability[i], support);
+      r.disturbed += disturbed[i] ? 1 : 0;
+      const bool steady = options.start != engine::StartPolicy::kWarm || invocations[i].start == engine::StartKind::kWarm;
+      if (!disturbed[i] && invocations[i].ok() && steady) ++steady_clean;
+    }
+  }
+  const bool drop_disturbed = r.disturbed > 0 && steady_clean >= 2;
+  r.trusted = r.disturbed == 0 || drop_disturbed;
   std::vector<double> all, warm, cold, init, billed, warm_billed, cpu;
   double cost_sum = 0;
-  for (const auto& inv : invocations) {
+  for (size_t index = 0; index < invocations.size(); ++index) {
+    const auto& inv = invocations[index];
     const double billed_ms = static_cast<double>(inv.billed_duration_ms);
     r.spent += invocation_cost(prices, memory_mb, billed_ms, options.tmp_mb).total();
     r.max_memory_used_mb = std::max(r.max_memory_used_mb, inv.max_memory_used_mb);
@@ -57,6 +81,7 @@ SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
       continue;
     }
     ++r.successes;
+    if (drop_disturbed && disturbed[index]) continue;
     const double total = inv.duration_ms + inv.init_duration_ms.value_or(0);
     all.push_back(total);
     (inv.start == engine::StartKind::kCold ? cold : warm).push_back(total);
@@ -83,7 +108,7 @@ SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
   r.steady_billed_ms = summarize(use_warm ? warm_billed : billed, f);
 
   if (r.successes > 0) {
-    r.mean_cost = cost_sum / r.successes;
+    r.mean_cost = billed.empty() ? 0 : cost_sum / static_cast<double>(billed.size());
     r.cost = invocation_cost(prices, memory_mb, r.steady_billed_ms.trimmed_mean, options.tmp_mb);
     r.power_tuning_duration_ms = r.duration.trimmed_mean;
     r.power_tuning_cost = power_tuning_price(prices, memory_mb, r.power_tuning_duration_ms);

@@ -52,6 +52,22 @@ struct SizeResult {
   bool feasible = true;
   std::string infeasible_reason;  // plain words, e.g. "out of memory in 10 of 10 invokes"
 
+  // The host during this size's invokes (reference CPU bursts between batches):
+  // `disturbed` invokes ran while a runnable thread got less CPU than this size
+  // needs (so a busy host, not memory, may have slowed them). The statistics
+  // leave them out when at least two undisturbed samples remain (`trusted`);
+  // otherwise they include them and `trusted` is false.
+  int disturbed = 0;
+  bool trusted = true;
+  double host_availability = 1;  // median share of a CPU a runnable thread got
+  std::string stopped_early;     // why it got fewer invokes than planned, if it did
+
+  // Relative half-widths of the 95% intervals of cost and typical duration, from
+  // the noise pooled over every size of the run (set by the tuner): what decides
+  // which sizes are equivalent (strategy.h) and which need more invokes.
+  double cost_margin = 0;
+  double duration_margin = 0;
+
   double cost_per_million() const { return cost.total() * 1e6; }
 };
 
@@ -65,8 +81,14 @@ struct MeasureOptions {
 // Reduces one size's invocations to a SizeResult. A size is infeasible when any
 // invoke ran out of memory or timed out (it would on Lambda too, sooner or later),
 // or when no invoke succeeded.
+// `availability` (optional, one per invocation) is what the host probe measured
+// around each invoke.
 SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
                           const std::vector<engine::Invocation>& invocations, const Prices& prices,
-                          const MeasureOptions& options);
+                          const MeasureOptions& options, const std::vector<double>& availability = {});
+
+// True when a thread that got `availability` of a CPU could not have given this
+// size the CPU it is entitled to (min(1, its vCPUs) per thread), within 15%.
+bool disturbed_by_host(double availability, const engine::SizeSupport& support);
 
 }  // namespace sweetspot::tuner

@@ -35,6 +35,11 @@ util::Result<double> parse_percentile(std::string_view text) {
   return value;
 }
 
+double tie_band(const Candidate& best, const Candidate& other, bool by_cost) {
+  const double noise = by_cost ? best.cost_margin + other.cost_margin : best.duration_margin + other.duration_margin;
+  return std::clamp(noise, kMinTie, kMaxTie);
+}
+
 Choice choose(const std::vector<Candidate>& candidates, const Strategy& strategy) {
   Choice choice;
   std::vector<size_t> eligible;
@@ -69,12 +74,31 @@ Choice choose(const std::vector<Candidate>& candidates, const Strategy& strategy
     }
     return c.cost;
   };
-  auto tie_break = [&](const Candidate& c) { return strategy.kind == StrategyKind::kSpeed ? c.cost : c.duration_ms; };
   size_t best = eligible.front();
   for (size_t i : eligible) {
-    const double a = score(candidates[i]);
-    const double b = score(candidates[best]);
-    if (a < b || (a == b && tie_break(candidates[i]) < tie_break(candidates[best]))) best = i;
+    if (score(candidates[i]) < score(candidates[best])) best = i;
+  }
+  if (strategy.kind == StrategyKind::kBalanced) {
+    // Balanced already weighs both; an exact tie in score goes to the faster.
+    for (size_t i : eligible) {
+      if (score(candidates[i]) == score(candidates[best]) && candidates[i].duration_ms < candidates[best].duration_ms) {
+        best = i;
+      }
+    }
+  } else {
+    // Among the sizes equivalent to the best, the other quantity decides.
+    const bool by_cost = strategy.kind == StrategyKind::kCost;
+    const Candidate& top = candidates[best];
+    const double top_score = score(top);
+    size_t pick = best;
+    for (size_t i : eligible) {
+      const Candidate& c = candidates[i];
+      if (score(c) > top_score * (1 + tie_band(top, c, by_cost))) continue;
+      const double other = by_cost ? c.duration_ms : c.cost;
+      const double current = by_cost ? candidates[pick].duration_ms : candidates[pick].cost;
+      if (other < current) pick = i;
+    }
+    best = pick;
   }
   choice.chosen = best;
   return choice;

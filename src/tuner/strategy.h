@@ -32,7 +32,21 @@ struct Candidate {
   double duration_ms = 0;  // the average the strategies rank by
   double latency_ms = 0;   // the percentile the latency limit checks
   bool feasible = true;    // false: out of memory, timed out, or never succeeded
+  // Relative half-widths of the 95% intervals of cost and duration (0: exact,
+  // e.g. a model's prediction). They decide which sizes are equivalent.
+  double cost_margin = 0;
+  double duration_margin = 0;
 };
+
+// The one rule that keeps the answer from flipping with noise: sizes whose cost
+// (cost strategy) or duration (speed strategy) is within this much of the best
+// are equivalent, and among equivalent sizes the other quantity decides: equal
+// cost buys speed for free, equal speed is taken at the lower cost. The band is
+// the two sizes' combined noise, at least kMinTie and at most kMaxTie, so a
+// noisy run never trades more than kMaxTie of cost for speed.
+inline constexpr double kMinTie = 0.005;
+inline constexpr double kMaxTie = 0.015;
+double tie_band(const Candidate& best, const Candidate& other, bool by_cost);
 
 struct Choice {
   std::optional<size_t> chosen;   // index into the candidates; empty if none qualifies
@@ -40,7 +54,8 @@ struct Choice {
   std::optional<size_t> closest;  // when the limit is missed: the feasible size with the lowest latency
 };
 
-// Cost: cheapest, ties to the faster. Speed: fastest, ties to the cheaper.
+// Cost: the fastest of the sizes whose cost is within tie_band() of the cheapest.
+// Speed: the cheapest of the sizes within tie_band() of the fastest.
 // Balanced: minimises w*cost/maxCost + (1-w)*duration/maxDuration over the
 // feasible candidates (Power Tuning's formula). With a latency limit, only sizes
 // whose latency_ms <= max_ms compete; if none does, nothing is chosen and the

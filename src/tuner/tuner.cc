@@ -9,61 +9,6 @@
 
 namespace sweetspot::tuner {
 
-namespace {
-
-class ForwardInvocations : public engine::InvokeObserver {
- public:
-  explicit ForwardInvocations(TuneObserver* observer) : observer_(observer) {}
-  void on_invocation(const engine::Invocation& invocation) override {
-    if (observer_) observer_->on_invocation(invocation);
-  }
-
- private:
-  TuneObserver* observer_;
-};
-
-class Runner {
- public:
-  Runner(engine::Backend& backend, const Plan& plan, const Prices& prices, std::vector<std::string> payloads,
-         TuneObserver* observer)
-      : backend_(backend), plan_(plan), prices_(prices), payloads_(std::move(payloads)), observer_(observer),
-        forward_(observer) {}
-
-  SizeResult measure(int memory_mb) {
-    const engine::SizeSupport support = backend_.support(memory_mb);
-    if (observer_) observer_->on_size_start(memory_mb, support);
-    engine::Batch batch;
-    batch.memory_mb = memory_mb;
-    batch.payloads = payloads_;
-    batch.start = plan_.start;
-    batch.concurrency = plan_.parallel ? static_cast<int>(payloads_.size()) : 1;
-    auto invocations = backend_.run(batch, &forward_);
-    MeasureOptions options;
-    options.discard_top_bottom = plan_.discard_top_bottom;
-    options.latency_percentile = plan_.strategy.limit ? plan_.strategy.limit->percentile : 95;
-    options.start = plan_.start;
-    options.tmp_mb = plan_.tmp_mb;
-    SizeResult result = summarize_size(memory_mb, support, invocations ? *invocations : std::vector<engine::Invocation>{},
-                                       prices_, options);
-    if (!invocations) {
-      result.feasible = false;
-      result.infeasible_reason = "could not run: " + invocations.error().message;
-    }
-    if (observer_) observer_->on_size_done(result);
-    return result;
-  }
-
- private:
-  engine::Backend& backend_;
-  const Plan& plan_;
-  const Prices& prices_;
-  std::vector<std::string> payloads_;
-  TuneObserver* observer_;
-  ForwardInvocations forward_;
-};
-
-}  // namespace
-
 util::Result<void> validate(const Plan& plan) {
   if (plan.num < 1) return util::fail(fmt::format("--num must be at least 1 (got {})", plan.num));
   if (plan.selection == SizeSelection::kList) {
@@ -91,7 +36,7 @@ util::Result<void> validate(const Plan& plan) {
 }
 
 util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const Prices& prices,
-                              TuneObserver* observer) {
+                              TuneObserver* observer, HostProbe* probe) {
   if (auto valid = validate(plan); !valid) return std::unexpected(valid.error());
   auto payloads = expand_payloads(plan.payloads, plan.num);
   if (!payloads) return std::unexpected(payloads.error());
@@ -101,25 +46,34 @@ util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const 
   result.prices = prices;
   result.backend = backend.describe();
   result.architecture = backend.architecture();
-  Runner runner(backend, plan, prices, *payloads, observer);
+  SamplerOptions options;
+  options.start = plan.start;
+  options.parallel = plan.parallel;
+  options.seed = plan.seed;
+  options.measure.discard_top_bottom = plan.discard_top_bottom;
+  options.measure.latency_percentile = plan.strategy.limit ? plan.strategy.limit->percentile : 95;
+  options.measure.start = plan.start;
+  options.measure.tmp_mb = plan.tmp_mb;
+  QuietHost quiet;
+  Sampler sampler(backend, *payloads, prices, options, observer, probe ? probe : &quiet);
 
   if (plan.selection == SizeSelection::kAuto) {
-    if (observer) observer->on_start(plan.search.max_probes * plan.num);
-    std::vector<SizeResult> measured;
-    result.search = auto_search(
-        [&](int memory_mb) {
-          measured.push_back(runner.measure(memory_mb));
-          return measured.back();
-        },
-        plan.strategy, prices, plan.tmp_mb, plan.search);
-    result.sizes = std::move(measured);
+    SearchOptions search = plan.search;
+    search.max_per_size = plan.num;
+    if (observer) observer->on_start(search.max_invocations);
+    result.search = auto_search(sampler, plan.strategy, prices, plan.tmp_mb, search);
   } else {
     std::vector<int> sizes = plan.memory_sizes;
     std::sort(sizes.begin(), sizes.end());
     sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
     if (observer) observer->on_start(static_cast<int>(sizes.size()) * plan.num);
-    for (int m : sizes) result.sizes.push_back(runner.measure(m));
+    for (int m : sizes) sampler.want(m, plan.num);
+    sampler.run();
   }
+  sampler.finish();
+  result.sizes = sampler.results();
+  assign_margins(result.sizes);
+  result.host = sampler.host();
   std::sort(result.sizes.begin(), result.sizes.end(),
             [](const SizeResult& a, const SizeResult& b) { return a.memory_mb < b.memory_mb; });
 
@@ -131,23 +85,32 @@ util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const 
   std::vector<ModelPoint> points;
   int failing_below = engine::kMinMemoryMb - 1;
   bool seen_feasible = false;
+  std::vector<ModelPoint> untrusted_points;
+  double noise = 0;
+  int usable = 0;
   for (const auto& size : result.sizes) {
     candidates.push_back(to_candidate(size));
     if (size.feasible) {
-      points.push_back(to_model_point(size));
+      // The model and the workload's kind are judged on what the host did not
+      // disturb, when at least two such sizes exist.
+      (size.trusted ? points : untrusted_points).push_back(to_model_point(size));
       seen_feasible = true;
+      noise += size.cost_margin;
+      ++usable;
     } else if (!seen_feasible) {
       failing_below = size.memory_mb;
     }
   }
+  if (points.size() < 2) points.insert(points.end(), untrusted_points.begin(), untrusted_points.end());
+  if (usable > 0) noise /= usable;
   result.choice = choose(candidates, plan.strategy);
-  if (result.search && result.search->model) {
-    result.model = result.search->model;
-  } else if (auto model = DurationModel::fit(points)) {
+  if (auto model = DurationModel::fit(points)) {
     result.model = *model;
+  } else if (result.search && result.search->model) {
+    result.model = result.search->model;
   }
   if (result.model) {
-    auto best = predicted_best(*result.model, prices, plan.strategy, failing_below + 1, plan.tmp_mb);
+    auto best = predicted_best(*result.model, prices, plan.strategy, failing_below + 1, plan.tmp_mb, noise);
     const SizeResult* chosen = result.recommended();
     const bool auto_mode = plan.selection == SizeSelection::kAuto;
     if (best && (auto_mode || (chosen && plan.strategy.kind == StrategyKind::kCost && !plan.strategy.limit &&

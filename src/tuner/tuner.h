@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "engine/backend.h"
+#include "tuner/host_probe.h"
 #include "tuner/model.h"
 #include "tuner/payloads.h"
 #include "tuner/pricing.h"
+#include "tuner/sampler.h"
 #include "tuner/search.h"
 #include "tuner/size_result.h"
 #include "tuner/strategy.h"
@@ -24,13 +26,16 @@ struct Plan {
   SizeSelection selection = SizeSelection::kList;
   std::vector<int> memory_sizes = {128, 256, 512, 1024, 1536, 3008};  // Power Tuning's defaults
   SearchOptions search;
-  int num = 10;  // invokes per size
+  int num = 10;  // invokes per size (--memory auto: at most, for the sizes that decide)
   std::vector<WeightedPayload> payloads = {WeightedPayload{}};
   Strategy strategy;
   double discard_top_bottom = 0.2;
   engine::StartPolicy start = engine::StartPolicy::kWarm;
   bool parallel = false;  // all invokes of a size at once, each in its own environment
   int tmp_mb = 512;
+  // Sizes are measured in interleaved rounds in a random order drawn from this
+  // seed (the CLI draws a fresh one per run; tests fix it).
+  uint64_t seed = 1;
 };
 
 // Everything sweetspot learns while tuning, as the reports need it.
@@ -39,6 +44,8 @@ class TuneObserver {
   virtual ~TuneObserver() = default;
   // `planned` invokes in total; for --memory auto an upper bound.
   virtual void on_start(int /*planned*/) {}
+  // Before each batch of a size (sizes are interleaved, so a size starts
+  // several times); on_size_done once per size at the end.
   virtual void on_size_start(int /*memory_mb*/, const engine::SizeSupport& /*support*/) {}
   virtual void on_invocation(const engine::Invocation& /*invocation*/) {}
   virtual void on_size_done(const SizeResult& /*result*/) {}
@@ -59,6 +66,7 @@ struct TuneResult {
   std::string headline;                // one line: the recommendation and why
   std::vector<std::string> reasoning;  // supporting sentences
   std::vector<std::string> warnings;   // e.g. host-capped or unenforced sizes
+  HostReport host;                     // how busy the host was while measuring
   int invocations = 0;
   double lambda_cost = 0;  // what every invoke of the run would have cost on Lambda
 
@@ -71,8 +79,10 @@ struct TuneResult {
 util::Result<void> validate(const Plan& plan);
 
 // Runs the plan. A failing invoke or a size the backend cannot run is recorded,
-// never fatal; an error means the plan itself was invalid.
+// never fatal; an error means the plan itself was invalid. `probe` measures this
+// host between batches (pass a CpuBurstProbe when the backend runs invokes on
+// this host); without one the host is taken as quiet.
 util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const Prices& prices,
-                              TuneObserver* observer);
+                              TuneObserver* observer, HostProbe* probe = nullptr);
 
 }  // namespace sweetspot::tuner

@@ -120,9 +120,13 @@ util::Result<std::vector<engine::Invocation>> FakeBackend::run(const engine::Bat
   }
   std::vector<engine::Invocation> out;
   const size_t environments = static_cast<size_t>(std::max(1, batch.concurrency));
+  // Environments kept warm by an earlier batch of this size (keep_warm).
+  const bool reuse = batch.keep_warm && batch.start == engine::StartPolicy::kWarm;
+  const size_t warm = reuse ? warm_[batch.memory_mb] : 0;
+  if (reuse) warm_[batch.memory_mb] = std::max(warm, std::min(environments, batch.payloads.size()));
   for (size_t i = 0; i < batch.payloads.size(); ++i) {
     // Each environment's first invoke is cold; with kColdEveryTime all are.
-    const bool cold = batch.start == engine::StartPolicy::kColdEveryTime || i < environments;
+    const bool cold = batch.start == engine::StartPolicy::kColdEveryTime || (i < environments && i >= warm);
     out.push_back(invoke(batch.memory_mb, batch.payloads[i], cold ? engine::StartKind::kCold : engine::StartKind::kWarm));
     if (observer) observer->on_invocation(out.back());
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -58,6 +59,7 @@ class FakeBackend : public engine::Backend {
   Curve curve_;
   std::mt19937_64 random_;
   std::vector<engine::Batch> batches_;
+  std::map<int, size_t> warm_;  // environments kept warm per size
   int invocations_ = 0;
 };
 
