@@ -36,7 +36,8 @@ TEST(Table, MarksRecommendedUnusableAndHostCappedSizes) {
   const std::string table = render_table(r);
   ASSERT_NE(r.recommended(), nullptr);
   EXPECT_EQ(row_of(table, "128")[0], '!');
-  EXPECT_NE(row_of(table, "128").find("out of memory in 3 of 3 invokes"), std::string::npos);
+  // The first out-of-memory stops the size: more invokes cannot make it fit.
+  EXPECT_NE(row_of(table, "128").find("out of memory in 1 of 1 invokes"), std::string::npos);
   EXPECT_EQ(row_of(table, "1,769")[0], '*');
   EXPECT_EQ(row_of(table, "10,240")[0], '~');
 }

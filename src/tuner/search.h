@@ -82,6 +82,11 @@ std::optional<PredictedPoint> predicted_best(const DurationModel& model, const P
 std::optional<PredictedPoint> predicted_best(const DurationModel& model, const Prices& prices, const Strategy& strategy,
                                              int lowest_mb, int tmp_mb, double margin);
 
+// The smallest size worth predicting for: above the largest size that failed
+// below the smallest that worked, and, when smaller sizes failed, at least the
+// memory the smallest working size used (a size below that cannot fit).
+int smallest_plausible_mb(const std::vector<SizeResult>& sizes);
+
 SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Prices& prices, int tmp_mb,
                          const SearchOptions& options);
 

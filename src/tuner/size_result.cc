@@ -81,7 +81,10 @@ SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
       continue;
     }
     ++r.successes;
-    if (drop_disturbed && disturbed[index]) continue;
+    // Only steady samples are dropped: a warm run's cold start is no steady
+    // sample anyway, and its init time is worth showing.
+    const bool steady_sample = options.start != engine::StartPolicy::kWarm || inv.start == engine::StartKind::kWarm;
+    if (drop_disturbed && disturbed[index] && steady_sample) continue;
     const double total = inv.duration_ms + inv.init_duration_ms.value_or(0);
     all.push_back(total);
     (inv.start == engine::StartKind::kCold ? cold : warm).push_back(total);

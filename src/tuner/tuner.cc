@@ -83,8 +83,6 @@ util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const 
   }
   std::vector<Candidate> candidates;
   std::vector<ModelPoint> points;
-  int failing_below = engine::kMinMemoryMb - 1;
-  bool seen_feasible = false;
   std::vector<ModelPoint> untrusted_points;
   double noise = 0;
   int usable = 0;
@@ -94,11 +92,8 @@ util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const 
       // The model and the workload's kind are judged on what the host did not
       // disturb, when at least two such sizes exist.
       (size.trusted ? points : untrusted_points).push_back(to_model_point(size));
-      seen_feasible = true;
       noise += size.cost_margin;
       ++usable;
-    } else if (!seen_feasible) {
-      failing_below = size.memory_mb;
     }
   }
   if (points.size() < 2) points.insert(points.end(), untrusted_points.begin(), untrusted_points.end());
@@ -110,7 +105,8 @@ util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const 
     result.model = result.search->model;
   }
   if (result.model) {
-    auto best = predicted_best(*result.model, prices, plan.strategy, failing_below + 1, plan.tmp_mb, noise);
+    auto best = predicted_best(*result.model, prices, plan.strategy, smallest_plausible_mb(result.sizes), plan.tmp_mb,
+                               noise);
     const SizeResult* chosen = result.recommended();
     const bool auto_mode = plan.selection == SizeSelection::kAuto;
     if (best && (auto_mode || (chosen && plan.strategy.kind == StrategyKind::kCost && !plan.strategy.limit &&
