@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""The tuner measured on real functions: for each example, an exhaustive sweep
+(ground truth), Power Tuning's default plan (6 sizes x 10 invokes) and
+`--memory auto`, each run through the example's own `run` script (real runtimes,
+real cgroups). Reports invokes, wall time and how much more per call each pick
+costs than the sweep's cheapest size, and, with --repeat N, how often N
+identical runs agree.
+
+Usage (as root, after scripts/build):
+    bench/examples_bench.py [--examples io-wait,memory-floor,...] [--repeat 10]
+        [--sweep-step 64] [--sweep-max 3538] [--sweep-num 5] [--out bench/results]
+
+The sweep stops at --sweep-max (default 3,538 MB: two vCPUs) on a host with
+fewer cores than Lambda gives the sizes above it: there every size gets the
+same host-capped CPU, so the sweep would only measure more memory for the same
+work. Figures go to stdout and, as JSON, to --out.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+EXAMPLES = ["cpu-heavy", "io-wait", "memory-floor", "image-python", "image-cpp"]
+POWER_TUNING_SIZES = "128,256,512,1024,1536,3008"
+
+
+def host_load():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def tune(example, args):
+    """Runs examples/<example>/run with tune options; returns (result JSON, wall s, load before)."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        path = f.name
+    load = host_load()
+    started = time.monotonic()
+    proc = subprocess.run([os.path.join(REPO, "examples", example, "run"), *args, "--json", path],
+                          capture_output=True, text=True)
+    wall = time.monotonic() - started
+    try:
+        with open(path) as f:
+            result = json.load(f)
+    except (OSError, ValueError):
+        sys.stderr.write(f"{example} {' '.join(args)}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}\n")
+        result = None
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+    return result, wall, load
+
+
+def costs(result):
+    """memory MB -> cost per call, for the sizes that worked."""
+    return {s["memoryMb"]: s["costPerInvocation"]["total"] for s in result["sweetspot"]["sizes"] if s["feasible"]}
+
+
+def true_cost(truth, memory_mb):
+    """The sweep's cost at a size, interpolated between its neighbours when off the grid."""
+    sizes = sorted(truth)
+    if memory_mb in truth:
+        return truth[memory_mb]
+    below = [m for m in sizes if m < memory_mb]
+    above = [m for m in sizes if m > memory_mb]
+    if not below:
+        return None  # below the smallest size that worked: it would fail
+    if not above:
+        return truth[below[-1]]
+    a, b = below[-1], above[0]
+    return truth[a] + (truth[b] - truth[a]) * (memory_mb - a) / (b - a)
+
+
+def pick(result):
+    return result["sweetspot"]["recommendation"]["memoryMb"] if result else None
+
+
+def summary(example, mode, result, wall, load, truth_best):
+    invocations = result["sweetspot"]["run"]["invocations"] if result else None
+    chosen = pick(result)
+    error = None
+    if chosen is not None and truth_best:
+        cost = true_cost(truth_best[1], chosen)
+        error = None if cost is None else cost / truth_best[0] - 1
+    return {"example": example, "mode": mode, "pick": chosen, "invocations": invocations, "wall_s": wall,
+            "load": load, "error": error,
+            "too_noisy": bool(result) and any("too busy" in w for w in result["sweetspot"]["recommendation"]["warnings"])}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--examples", default=",".join(EXAMPLES))
+    parser.add_argument("--repeat", type=int, default=1, help="identical runs of each plan (stability)")
+    parser.add_argument("--sweep-step", type=int, default=64)
+    parser.add_argument("--sweep-max", type=int, default=3538)
+    parser.add_argument("--sweep-num", type=int, default=5)
+    parser.add_argument("--no-sweep", action="store_true", help="skip the ground truth (no errors then)")
+    parser.add_argument("--truth", help="folder of an earlier run's <example>-sweep.json to use as ground truth")
+    parser.add_argument("--modes", default="powertuning,auto")
+    parser.add_argument("--extra", default="", help="extra tune options, e.g. \"--image 1600x1200\"")
+    parser.add_argument("--out", default=os.path.join(HERE, "results"))
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    extra = args.extra.split()
+    rows = []
+    for example in args.examples.split(","):
+        truth_best = None
+        if args.truth:
+            with open(os.path.join(args.truth, f"{example}-sweep.json")) as f:
+                truth = costs(json.load(f))
+            best_mb = min(truth, key=truth.get)
+            truth_best = (truth[best_mb], truth)
+        elif not args.no_sweep:
+            grid = ",".join(str(m) for m in range(128, args.sweep_max + 1, args.sweep_step))
+            sweep, wall, load = tune(example, [*extra, "--memory", grid, "--num", str(args.sweep_num)])
+            if sweep:
+                truth = costs(sweep)
+                best_mb = min(truth, key=truth.get)
+                truth_best = (truth[best_mb], truth)
+                rows.append(summary(example, "sweep", sweep, wall, load, truth_best))
+                with open(os.path.join(args.out, f"{example}-sweep.json"), "w") as f:
+                    json.dump(sweep, f)
+        for mode in filter(None, args.modes.split(",")):
+            plan = ["--memory", POWER_TUNING_SIZES, "--num", "10"] if mode == "powertuning" else ["--memory", "auto"]
+            for _ in range(args.repeat):
+                result, wall, load = tune(example, [*extra, *plan])
+                rows.append(summary(example, mode, result, wall, load, truth_best))
+                print(json.dumps(rows[-1]), flush=True)
+    with open(os.path.join(args.out, "examples_bench.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+
+    print(f"\n{'example':14} {'plan':12} {'runs':>4} {'pick MB (each run)':34} {'invokes':>8} {'wall s':>8} "
+          f"{'err med':>8} {'err max':>8} {'agree':>6} {'load':>5}")
+    for example in args.examples.split(","):
+        for mode in ["sweep", *filter(None, args.modes.split(","))]:
+            runs = [r for r in rows if r["example"] == example and r["mode"] == mode]
+            if not runs:
+                continue
+            picks = [r["pick"] for r in runs]
+            errors = [r["error"] for r in runs if r["error"] is not None]
+            # Agreement: runs whose pick is the most common one, or costs within 2% of it.
+            agree = ""
+            if len(runs) > 1:
+                common = statistics.mode(picks)
+                err_of = {r["pick"]: r["error"] for r in runs if r["error"] is not None}
+
+                def same(p):
+                    if p == common:
+                        return True
+                    if p not in err_of or common not in err_of:
+                        return False
+                    return abs((1 + err_of[p]) / (1 + err_of[common]) - 1) <= 0.02
+                agree = f"{sum(same(p) for p in picks)}/{len(picks)}"
+            print(f"{example:14} {mode:12} {len(runs):4} {','.join(str(p) for p in picks)[:34]:34} "
+                  f"{statistics.median([r['invocations'] or 0 for r in runs]):8.0f} "
+                  f"{statistics.median([r['wall_s'] for r in runs]):8.1f} "
+                  f"{(statistics.median(errors) * 100 if errors else float('nan')):7.2f}% "
+                  f"{(max(errors) * 100 if errors else float('nan')):7.2f}% {agree:>6} "
+                  f"{statistics.median([r['load'] for r in runs]):5.1f}")
+
+
+if __name__ == "__main__":
+    main()
