@@ -13,11 +13,7 @@
 
 namespace sweetspot::tuner {
 
-// 512 MB rather than 128: a CPU-bound function takes four times as long at 128 MB
-// for the same cost, and the model extrapolates below its smallest size (the
-// predicted best is then measured) when waiting or a memory floor make smaller
-// sizes the answer.
-std::vector<int> initial_probes() { return {512, 1769, 3538}; }
+std::vector<int> initial_probes() { return {128, 1769, 3538}; }
 
 void assign_margins(std::vector<SizeResult>& sizes) {
   double squares = 0;
@@ -300,42 +296,18 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
       continue;
     }
 
-    // 4. More invokes where they decide. The rule recommends the fastest size
-    // whose cost is within the tie band of the cheapest; more invokes matter
-    // only for a size faster than the pick whose cost interval straddles that
-    // threshold (it may belong in the band), and for the pick when its own
-    // interval does (it may not).
+    // 4. More invokes where they decide: sizes whose cost interval overlaps the
+    // pick's, and the pick.
     if (!st.pick) break;
     const SizeResult& pick = st.sizes[*st.pick];
-    double cheapest = INFINITY;
-    const SizeResult* cheapest_size = nullptr;
-    for (const auto& r : st.sizes) {
-      if (r.feasible && r.cost.total() < cheapest) {
-        cheapest = r.cost.total();
-        cheapest_size = &r;
-      }
-    }
     std::vector<int> undecided;
-    auto straddles = [&](const SizeResult& r) {
-      const double band = tie_band(to_candidate(*cheapest_size), to_candidate(r), true);
-      const double threshold = cheapest * (1 + band);
-      return r.cost.total() * (1 - r.cost_margin) <= threshold && r.cost.total() * (1 + r.cost_margin) > threshold;
-    };
-    const bool by_cost = strategy.kind == StrategyKind::kCost && !strategy.limit && cheapest_size;
     for (const auto& r : st.sizes) {
-      if (!r.feasible || &r == &pick || sampler.invocations(r.memory_mb) >= per_size) continue;
-      if (by_cost) {
-        if (r.typical_duration_ms < pick.typical_duration_ms && straddles(r)) undecided.push_back(r.memory_mb);
-      } else {
-        const double ratio = r.cost.total() / pick.cost.total() - 1;
-        if (std::abs(ratio) < r.cost_margin + pick.cost_margin && std::abs(ratio) > kMinTie) {
-          undecided.push_back(r.memory_mb);
-        }
+      if (!r.feasible || &r == &pick) continue;
+      const double ratio = r.cost.total() / pick.cost.total() - 1;
+      const bool overlap = std::abs(ratio) < r.cost_margin + pick.cost_margin;
+      if (overlap && std::abs(ratio) > kMinTie && sampler.invocations(r.memory_mb) < per_size) {
+        undecided.push_back(r.memory_mb);
       }
-    }
-    if (by_cost && undecided.empty() && &pick != cheapest_size && straddles(pick) &&
-        sampler.invocations(pick.memory_mb) < per_size) {
-      undecided.push_back(pick.memory_mb);
     }
     if (undecided.empty()) {
       report.converged = true;
@@ -346,10 +318,7 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
                                : "every size that could change the pick has been told apart from it";
       break;
     }
-    if (std::find(undecided.begin(), undecided.end(), pick.memory_mb) == undecided.end() &&
-        sampler.invocations(pick.memory_mb) < per_size) {
-      undecided.push_back(pick.memory_mb);
-    }
+    if (sampler.invocations(pick.memory_mb) < per_size) undecided.push_back(pick.memory_mb);
     const int step = 2;
     if (budget_left() < step * static_cast<int>(undecided.size())) {
       report.stop_reason = fmt::format("stopped at the budget of {} invokes with {} size(s) still within noise of "

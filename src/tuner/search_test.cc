@@ -31,7 +31,7 @@ double best_of_64mb_sweep(const Curve& c) {
 
 TEST(AutoSearch, InitialProbesSpanTheRange) {
   const auto probes = initial_probes();
-  EXPECT_LE(probes.front(), 512);  // the fractional-CPU range
+  EXPECT_EQ(probes.front(), engine::kMinMemoryMb);
   EXPECT_TRUE(std::is_sorted(probes.begin(), probes.end()));
   EXPECT_NE(std::find(probes.begin(), probes.end(), 1769), probes.end());  // one vCPU
 }
