@@ -11,13 +11,18 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <dirent.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,6 +45,60 @@ void burn_cpu_ms(double ms) {
   while (thread_cpu_ms() - start < ms) {
     for (int i = 0; i < 10000; ++i) x = x + static_cast<unsigned long long>(i);
   }
+}
+
+// Writes `bytes` to a new connection to the Runtime API and reads the answer's
+// status (0 if none within 200 ms): garbage must be refused, not believed.
+int send_raw(const std::string& bytes) {
+  const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API");
+  const char* colon = api ? std::strrchr(api, ':') : nullptr;
+  if (!colon) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(std::atoi(colon + 1)));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  timeval patience{0, 200'000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  int status = 0;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    (void)!send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    shutdown(fd, SHUT_WR);
+    char answer[64] = {};
+    if (recv(fd, answer, sizeof answer - 1, 0) > 12) status = std::atoi(answer + 9);
+  }
+  close(fd);
+  return status;
+}
+
+// {"op": "mix"}: one misbehaviour, picked at random per event, for the fault soak
+// (bench/fault_soak.py). Each entry: weight per 1,000 events, and the event it becomes.
+json mixed(const json& ev) {
+  if (!ev.is_object() || ev.value("op", "") != "mix") return ev;
+  static std::mt19937_64 rng(std::random_device{}() ^ (static_cast<uint64_t>(getpid()) << 32));
+  static const std::vector<std::pair<int, json>> kMix = {
+      {600, {{"op", "echo"}}},
+      {100, {{"op", "throw"}}},                                      // handler error (unknown op)
+      {30, {{"op", "crash"}}},                                       // SIGABRT
+      {30, {{"op", "exit"}, {"code", 1}}},
+      {20, {{"op", "alloc"}, {"mb", 512}}},                          // out of memory at 128 MB
+      {8, {{"op", "sleep"}, {"ms", 5000}}},                          // timeout (run with --timeout 1)
+      {4, {{"op", "fork_bomb"}}},
+      {60, {{"op", "garbage_request"}}},
+      {20, {{"op", "huge_header"}, {"kb", 256}}},                    // oversize request head
+      {15, {{"op", "flood_response"}, {"mb", 16}}},                  // oversize body, declared
+      {15, {{"op", "big_response"}, {"bytes", 7 << 20}}},            // over 6 MB
+      {90, {{"op", "raw_response"}, {"hex", "fffe80c0afed"}}},       // not UTF-8
+      {8, {{"op", "big_response"}, {"bytes", (6 << 20) - 64}}},      // just under 6 MB
+  };
+  int total = 0;
+  for (const auto& [weight, event] : kMix) total += weight;
+  int pick = static_cast<int>(rng() % static_cast<uint64_t>(total));
+  for (const auto& [weight, event] : kMix) {
+    if (pick < weight) return event;
+    pick -= weight;
+  }
+  return kMix.front().second;
 }
 
 json handle(const json& ev) {
@@ -69,6 +128,15 @@ json handle(const json& ev) {
     return {{"slept", true}};
   }
   if (op == "exit") std::_Exit(ev.value("code", 3));
+  if (op == "crash") std::abort();
+  if (op == "garbage_request") {
+    std::string garbage;
+    static std::mt19937 rng(std::random_device{}());
+    for (size_t i = rng() % 4096; i > 0; --i) garbage += static_cast<char>(rng());
+    const std::string heads[] = {"", "GET /2018-06-01/runtime/invocation/x/next HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+                                 "POST /2018-06-01/runtime/invocation/nope/response HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"};
+    return {{"garbage_status", send_raw(heads[rng() % 3] + garbage)}};
+  }
   if (op == "fork_bomb") {
     int forked = 0;
     while (forked < 5000) {
@@ -162,7 +230,7 @@ int main() {
     auto next = client.Get(base + "/invocation/next");
     if (!next) return 3;
     const std::string id = next->get_header_value("Lambda-Runtime-Aws-Request-Id");
-    const json ev = json::parse(next->body, nullptr, false);
+    const json ev = mixed(json::parse(next->body, nullptr, false));
     try {
       json out = handle(ev);
       if (ev.is_object() && ev.value("with_headers", false)) {
