@@ -106,4 +106,10 @@ class Cgroup {
 // how many groups it removed.
 int remove_stale_cgroups(const CgroupHost& host);
 
+// Removes this process's own groups, killing their tasks first. Cgroup::create
+// registers it as an interrupt hook before the first group's, so it runs after
+// every live group's hook and catches groups made but not yet hooked (e.g. an
+// environment being reset at the moment of Ctrl-C or SIGTERM).
+int remove_own_cgroups(const CgroupHost& host);
+
 }  // namespace sweetspot::sandbox

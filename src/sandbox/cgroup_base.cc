@@ -164,6 +164,11 @@ Result<std::unique_ptr<Cgroup>> Cgroup::create(const CgroupHost& host, std::stri
       limits.cpu_period > std::chrono::seconds(1)) {
     return util::fail("invalid cgroup limits: the CPU period must be 1 to 1000 ms and no limit may be negative");
   }
+  // Registered before the first group's hook, so an interrupt runs it after all of
+  // them: it also removes a group caught between its mkdir and its own hook.
+  // Never destroyed: it must outlive every group.
+  static const auto* sweeper = new util::CleanupHook([host] { (void)remove_own_cgroups(host); });
+  (void)sweeper;
   return host.version == CgroupVersion::kV2 ? detail::create_v2(host, *dir_name, limits)
                                             : detail::create_v1(host, *dir_name, limits);
 }

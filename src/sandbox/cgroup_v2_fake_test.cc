@@ -254,5 +254,21 @@ TEST_F(CgroupV2FakeTest, StaleGroupsOfDeadOwnersAreThawedKilledAndRemoved) {
   EXPECT_TRUE(fs::exists(live));
 }
 
+// What an interrupt runs last (Cgroup::create registers it): this process's groups
+// go, including one made without a hook of its own (caught between its mkdir and
+// its hook); other processes' groups stay.
+TEST_F(CgroupV2FakeTest, RemoveOwnCgroupsTakesThisProcesssGroupsOnly) {
+  ASSERT_EQ(fake_make((root_ / "sweetspot").c_str()), 0);
+  const fs::path unhooked = root_ / "sweetspot" / (std::to_string(::getpid()) + "-env-7");
+  ASSERT_EQ(fake_make(unhooked.c_str()), 0);
+  put(unhooked / "cgroup.freeze", "1");
+  const fs::path others = root_ / "sweetspot" / "1-env-1";  // pid 1 lives
+  ASSERT_EQ(fake_make(others.c_str()), 0);
+
+  EXPECT_EQ(remove_own_cgroups(host_), 1);
+  EXPECT_FALSE(fs::exists(unhooked));
+  EXPECT_TRUE(fs::exists(others));
+}
+
 }  // namespace
 }  // namespace sweetspot::sandbox

@@ -1,5 +1,6 @@
 // remove_stale_cgroups: groups whose owning sweetspot process is gone.
 #include <signal.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <set>
@@ -20,9 +21,12 @@ void thaw_if_frozen(const fs::path& dir) {
   if (fs::exists(dir / "cgroup.freeze")) (void)util::write_control_file(dir / "cgroup.freeze", "0");
 }
 
-}  // namespace
-
-int remove_stale_cgroups(const CgroupHost& host) {
+// Kills the tasks of, and removes, every group whose owner pid `chosen` picks.
+template <typename Predicate>
+int remove_groups(const CgroupHost& host, Predicate chosen) {
+  // Held throughout: no group of this process can be made between the scan and the
+  // removal (an interrupt's sweep is the last thing before exit).
+  std::lock_guard layout(detail::layout_mutex());
   std::set<fs::path> parents;
   if (host.version == CgroupVersion::kV2) {
     parents.insert(host.unified / detail::kParentDir);
@@ -37,7 +41,7 @@ int remove_stale_cgroups(const CgroupHost& host) {
       if (!entry.is_directory(ec)) continue;
       const std::string name = entry.path().filename().string();
       const pid_t owner = detail::owner_of(name);
-      if (owner > 0 && !process_exists(owner)) stale.push_back(entry.path());
+      if (owner > 0 && chosen(owner)) stale.push_back(entry.path());
     }
   }
   // Kill everything in every hierarchy first, then remove: a v1 task sits in one
@@ -53,9 +57,19 @@ int remove_stale_cgroups(const CgroupHost& host) {
   for (const fs::path& dir : stale) {
     if (detail::remove_dir(dir)) removed.insert(dir.filename().string());
   }
-  std::lock_guard lock(detail::layout_mutex());
   for (const fs::path& parent : parents) detail::group_dir_ops().remove(parent.c_str());
   return static_cast<int>(removed.size());
+}
+
+}  // namespace
+
+int remove_stale_cgroups(const CgroupHost& host) {
+  return remove_groups(host, [](pid_t owner) { return !process_exists(owner); });
+}
+
+int remove_own_cgroups(const CgroupHost& host) {
+  const pid_t self = ::getpid();
+  return remove_groups(host, [self](pid_t owner) { return owner == self; });
 }
 
 }  // namespace sweetspot::sandbox
