@@ -62,7 +62,8 @@ std::vector<engine::FunctionConfig> load_functions(const ServeOptions& o) {
 
 int run_serve(const ServeOptions& o) {
   const std::vector<engine::FunctionConfig> configs = load_functions(o);
-  LogPrinter logs(std::cerr, LogPrefix::kEnvironmentId);
+  // The pool prefixes each line with its function, version and environment.
+  LogPrinter logs(std::cerr, LogPrefix::kNone);
   const engine::LocalBackendOptions engine_options = local_backend_options(o.function, &logs);
 
   lambda_api::FunctionRegistry registry(engine_options.region);
@@ -129,7 +130,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->footer(
       "Functions are named after their directory (or their template's logical id). Point any Lambda client at it:\n"
       "  aws lambda invoke --endpoint-url http://127.0.0.1:9001 --function-name NAME out.json\n"
-      "Versions and aliases live as long as the server. Ctrl-C stops it and leaves no process or cgroup behind.");
+      "Versions and aliases live as long as the server. Logs go to stderr, each line prefixed with\n"
+      "[FUNCTION[:VERSION] env N]. Ctrl-C or SIGTERM stops it: invokes in flight fail (their connection\n"
+      "closes) and no process or cgroup is left behind.");
   cmd->callback([options, &exit_code] { exit_code = run_serve(*options); });
 }
 

@@ -14,6 +14,30 @@ std::string slot_of(std::string_view function_name, std::string_view version) {
 
 }  // namespace
 
+void EnvironmentPool::LabelledLog::label(int environment_id, std::string label) {
+  std::lock_guard lock(mutex_);
+  labels_[environment_id] = std::move(label);
+}
+
+void EnvironmentPool::LabelledLog::forget(int environment_id) {
+  std::lock_guard lock(mutex_);
+  labels_.erase(environment_id);
+}
+
+void EnvironmentPool::LabelledLog::on_log(int environment_id, std::string_view line) {
+  if (!out_) return;
+  std::string prefixed;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = labels_.find(environment_id);
+    // Lines of an environment's INIT can arrive before create() returned its id.
+    prefixed = it == labels_.end() ? fmt::format("[env {}] ", environment_id)
+                                   : fmt::format("[{} env {}] ", it->second, environment_id);
+  }
+  prefixed += line;
+  out_->on_log(environment_id, prefixed);
+}
+
 engine::Invocation EnvironmentPool::environment_failed(const Resolved& target, const std::string& why) const {
   // Lambda answers an environment that cannot start (a broken runtime, a missing
   // bootstrap) with a function error, not a service error: callers do not retry it.
@@ -71,7 +95,7 @@ engine::EnvironmentOptions EnvironmentPool::environment_options() const {
   o.min_visible_cores = options_.engine.min_visible_cores;
   o.init_cpu = options_.engine.init_cpu;
   o.region = options_.engine.region;
-  o.events = options_.engine.events;
+  o.events = options_.engine.events ? &log_ : nullptr;
   return o;
 }
 
@@ -133,7 +157,7 @@ std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolv
       idle_.pop_front();
     }
   }
-  to_shut_down.clear();
+  for (auto& old : to_shut_down) shut_down(std::move(old));
 
   auto release = [this](int delta) {
     std::lock_guard lock(mutex_);
@@ -147,6 +171,8 @@ std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolv
       return environment_failed(target, created.error().message);
     }
     env = std::move(*created);
+    log_.label(env->id(), target.version == kLatest ? target.function_name
+                                                    : fmt::format("{}:{}", target.function_name, target.version));
   }
 
   engine::Invocation invocation = env->invoke(input);
@@ -160,7 +186,7 @@ std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolv
     }
     capacity_.notify_all();
   }
-  env.reset();  // a dead, retired or superseded environment shuts down here, outside the lock
+  if (env) shut_down(std::move(env));  // dead, retired or superseded: outside the lock
   return invocation;
 }
 
@@ -179,6 +205,7 @@ void EnvironmentPool::retire(std::string_view function_name, std::string_view ve
       }
     }
   }
+  for (auto& old : to_shut_down) shut_down(std::move(old));
 }
 
 void EnvironmentPool::shutdown() {
@@ -189,6 +216,14 @@ void EnvironmentPool::shutdown() {
     idle.swap(idle_);
     capacity_.notify_all();
   }
+  for (auto& old : idle) shut_down(std::move(old.env));
+}
+
+void EnvironmentPool::shut_down(std::unique_ptr<engine::ExecutionEnvironment> env) {
+  if (!env) return;
+  const int id = env->id();
+  env.reset();  // SHUTDOWN: kills its processes, removes its cgroup
+  log_.forget(id);
 }
 
 }  // namespace sweetspot::lambda_api

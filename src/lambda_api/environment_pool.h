@@ -59,11 +59,28 @@ class EnvironmentPool {
     std::unique_ptr<engine::ExecutionEnvironment> env;
   };
 
-  explicit EnvironmentPool(PoolOptions options) : options_(std::move(options)) {}
+  // Prefixes each log line with the function and version its environment runs,
+  // so that the log of several functions stays readable.
+  class LabelledLog : public engine::EngineEvents {
+   public:
+    explicit LabelledLog(engine::EngineEvents* out) : out_(out) {}
+    void on_log(int environment_id, std::string_view line) override;
+    void label(int environment_id, std::string label);
+    void forget(int environment_id);
+
+   private:
+    engine::EngineEvents* out_;
+    std::mutex mutex_;
+    std::map<int, std::string> labels_;
+  };
+
+  explicit EnvironmentPool(PoolOptions options) : options_(std::move(options)), log_(options_.engine.events) {}
   engine::EnvironmentOptions environment_options() const;
+  void shut_down(std::unique_ptr<engine::ExecutionEnvironment> env);  // and forget its log label
   engine::Invocation environment_failed(const Resolved& target, const std::string& why) const;
 
   PoolOptions options_;
+  mutable LabelledLog log_;  // environments log through it from their own threads
   std::optional<sandbox::CgroupHost> cgroup_host_;
   mutable std::mutex mutex_;
   std::condition_variable capacity_;
