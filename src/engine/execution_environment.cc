@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <fstream>
@@ -75,6 +76,27 @@ ExecutionEnvironment::ExecutionEnvironment(const FunctionConfig& config, const E
   function_arn_ = "arn:aws:lambda:" + options_.region + ":000000000000:function:" + config_.name;
 }
 
+// The private /tmp covers the host's; what the runtime needs from there (code,
+// layers, runtimes or interpreter in a checkout under /tmp) is bound back in, by
+// the entry of /tmp that holds it. The rest of the host's /tmp stays hidden.
+static std::vector<std::string> host_tmp_entries(const FunctionConfig& config, const LaunchSpec& launch) {
+  std::vector<std::filesystem::path> needed = {config.code_dir, runtimes_dir()};
+  needed.insert(needed.end(), config.layers.begin(), config.layers.end());
+  for (const std::string& arg : launch.argv) {
+    if (arg.starts_with("/")) needed.emplace_back(arg);
+  }
+  std::vector<std::string> entries;
+  for (const auto& path : needed) {
+    std::error_code ec;
+    const std::filesystem::path real = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+    auto it = real.begin();
+    if (it == real.end() || *it != "/" || ++it == real.end() || *it != "tmp" || ++it == real.end()) continue;
+    const std::string entry = it->string();
+    if (std::find(entries.begin(), entries.end(), entry) == entries.end()) entries.push_back(entry);
+  }
+  return entries;
+}
+
 util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create(const FunctionConfig& config,
                                                                                 const EnvironmentOptions& options) {
   if (!valid_memory_mb(config.memory_mb)) {
@@ -83,10 +105,9 @@ util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create
   }
   std::error_code ec;
   const std::string code = std::filesystem::weakly_canonical(config.code_dir, ec).string();
-  if (code == "/tmp" || code.starts_with("/tmp/")) {
-    return util::fail("the function's code is under /tmp (" + code + "), which every execution environment "
-                      "replaces with a private /tmp of its own, as Lambda does: move the code elsewhere "
-                      "(e.g. /var/tmp or your home directory)");
+  if (code == "/tmp") {
+    return util::fail("the function's code is /tmp itself, which every execution environment replaces with a "
+                      "private /tmp of its own, as Lambda does: move the code into a folder of its own");
   }
   std::unique_ptr<ExecutionEnvironment> env(new ExecutionEnvironment(config, options, g_next_environment_id++));
   if (options.limits == LimitsMode::kEnforced) {
@@ -134,8 +155,9 @@ util::Result<void> ExecutionEnvironment::start_runtime() {
   if (config_.runtime != RuntimeFamily::kProvided) vars["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + config_.runtime_id;
   vars["AWS_REGION"] = region;
   vars["AWS_DEFAULT_REGION"] = vars.contains("AWS_DEFAULT_REGION") ? vars["AWS_DEFAULT_REGION"] : region;
-  vars["TZ"] = ":UTC";
-  vars["LANG"] = "en_US.UTF-8";
+  // Not reserved: Lambda lets a function set its own time zone and locale.
+  if (!config_.environment.contains("TZ")) vars["TZ"] = ":UTC";
+  if (!config_.environment.contains("LANG")) vars["LANG"] = "en_US.UTF-8";
 
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return util::fail_errno("cannot create the log pipe");
@@ -154,6 +176,7 @@ util::Result<void> ExecutionEnvironment::start_runtime() {
   spawn.cgroup = cgroup_.get();
   spawn.tmp = sandbox::TmpIsolation::kPrivate;
   spawn.tmp_bytes = static_cast<int64_t>(config_.tmp_mb) << 20;
+  spawn.keep_from_host_tmp = host_tmp_entries(config_, *launch);
   spawn.max_open_files = kMaxOpenFiles;
   spawn.stdout_fd = log_write.get();
   spawn.stderr_fd = log_write.get();

@@ -446,21 +446,32 @@ TEST(LocalEngineErrors, MemoryOutsideLambdasRangeIsRefused) {
 namespace sweetspot::engine {
 namespace {
 
-TEST(LocalEngineErrors, CodeUnderTmpIsRefusedWithTheReason) {
-  const fs::path dir = fs::path("/tmp") / ("sweetspot-code-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  LocalBackendOptions options;
-  options.limits = LimitsMode::kUnenforced;
+// A checkout under /tmp (README: "git clone ... /tmp/x"): the private /tmp
+// covers the host's, so the entry holding the code is bound back in; the rest of
+// the host's /tmp stays hidden, as on Lambda.
+TEST(LocalEngineTmp, CodeUnderTmpRunsAndTheRestOfTheHostsTmpStaysHidden) {
+  SWEETSPOT_REQUIRE_CGROUPS(host);
+  const std::string pid = std::to_string(::getpid());
+  const fs::path top = fs::path("/tmp") / ("sweetspot code-" + pid);  // a space, as a user's folder may have
+  const fs::path other = fs::path("/tmp") / ("sweetspot-other-" + pid);
+  fs::create_directories(top / "fn");
+  fs::create_directories(other);
+  fs::copy_file(ops_function().code_dir / "bootstrap", top / "fn" / "bootstrap");
   FunctionConfig config = ops_function();
-  config.code_dir = dir;
-  auto backend = LocalBackend::create(config, options);
-  ASSERT_TRUE(backend.has_value());
+  config.code_dir = top / "fn";
+  auto backend = LocalBackend::create(config, LocalBackendOptions{});
+  ASSERT_TRUE(backend.has_value()) << backend.error().message;
   Batch batch;
-  batch.payloads = {"{}"};
+  batch.payloads = {R"({"op":"tmp_list"})"};
   auto r = (*backend)->run(batch, nullptr);
-  fs::remove_all(dir);
-  ASSERT_FALSE(r.has_value());
-  EXPECT_NE(r.error().message.find("private /tmp"), std::string::npos) << r.error().message;
+  fs::remove_all(top);
+  fs::remove_all(other);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  ASSERT_TRUE((*r)[0].ok()) << (*r)[0].response << (*r)[0].log_tail;
+  const auto files = json::parse((*r)[0].response)["files"];
+  EXPECT_NE(std::find(files.begin(), files.end(), "sweetspot code-" + pid), files.end()) << files.dump();
+  EXPECT_EQ(std::find(files.begin(), files.end(), "sweetspot-other-" + pid), files.end()) << files.dump();
 }
 
 }  // namespace

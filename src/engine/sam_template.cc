@@ -376,6 +376,9 @@ util::Result<TemplateFunction> Template::read(const std::string& wanted) const {
     if (!is_map(vars)) continue;
     for (const auto& var : vars) {
       const std::string name = var.first.Scalar();
+      if (auto problem = environment_variable_problem(name)) {
+        return fail_at(fmt::format("{}.Variables.{}", env.path, name), var.second, name + " " + *problem);
+      }
       if (auto value = evaluate(var.second)) {
         fn.environment[name] = *value;
         fn.unresolved_environment.erase(name);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 #include "util/strings.h"
@@ -38,6 +39,7 @@ enum class Step : int {
   kUidMap,
   kPrivateMounts,
   kMountTmp,
+  kKeepHostTmp,  // `index` names the entry
   kRlimit,
   kChdir,
   kStdio,
@@ -61,6 +63,9 @@ struct ChildPlan {
   std::string cwd;
   bool private_tmp = false;
   std::string tmp_options;
+  std::vector<std::string> keep_names;    // entries of the host's /tmp to bind into the private one
+  std::vector<std::string> keep_targets;  // "/tmp/" + name
+  std::vector<bool> keep_is_dir;
   std::string uid_map;
   std::string gid_map;
   rlim_t max_open_files = 0;
@@ -108,6 +113,12 @@ std::string describe_step(const ChildFailure& failure, const ChildPlan& plan, co
     case Step::kUidMap: return "cannot map the user into the namespace of the private /tmp";
     case Step::kPrivateMounts: return "cannot make the mounts of the new namespace private";
     case Step::kMountTmp: return "cannot mount the private /tmp";
+    case Step::kKeepHostTmp:
+      return "cannot keep /tmp/" +
+             (failure.index >= 0 && static_cast<size_t>(failure.index) < plan.keep_names.size()
+                  ? plan.keep_names[static_cast<size_t>(failure.index)]
+                  : std::string("?")) +
+             " of the host visible in the private /tmp";
     case Step::kRlimit: return "cannot set the open-file limit to " + std::to_string(options.max_open_files);
     case Step::kChdir: return "cannot change directory to " + plan.cwd;
     case Step::kStdio: return "cannot set up stdin/stdout/stderr";
@@ -140,6 +151,27 @@ bool install_fd(int fd, int target) {
   return ::dup2(fd, target) == target;
 }
 
+// Writes "/proc/self/fd/<fd>/<name>" into out (async-signal-safe); false if it does not fit.
+bool fd_path(char* out, size_t size, int fd, const char* name) {
+  static constexpr char kPrefix[] = "/proc/self/fd/";
+  size_t n = 0;
+  for (const char* p = kPrefix; *p != '\0'; ++p) out[n++] = *p;
+  char digits[16];
+  int count = 0;
+  do {
+    digits[count++] = static_cast<char>('0' + fd % 10);
+    fd /= 10;
+  } while (fd > 0);
+  while (count > 0) out[n++] = digits[--count];
+  out[n++] = '/';
+  for (const char* p = name; *p != '\0'; ++p) {
+    if (n + 1 >= size) return false;
+    out[n++] = *p;
+  }
+  out[n] = '\0';
+  return true;
+}
+
 void private_tmp(const ChildPlan& plan, int report) {
   if (::unshare(CLONE_NEWNS) != 0) {
     if (errno != EPERM) child_fail(report, Step::kNamespace);
@@ -152,9 +184,26 @@ void private_tmp(const ChildPlan& plan, int report) {
   }
   // Without this, the tmpfs would propagate back to the host's mount namespace.
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) child_fail(report, Step::kPrivateMounts);
+  // The host's /tmp stays reachable through this descriptor once the tmpfs covers it.
+  const int host_tmp = plan.keep_names.empty() ? -1 : ::open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (!plan.keep_names.empty() && host_tmp < 0) child_fail(report, Step::kKeepHostTmp, 0);
   if (::mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, plan.tmp_options.c_str()) != 0) {
     child_fail(report, Step::kMountTmp);
   }
+  for (size_t i = 0; i < plan.keep_names.size(); ++i) {
+    // "/proc/self/fd/<host_tmp>/<name>", built without allocating.
+    char source[PATH_MAX];
+    if (!fd_path(source, sizeof source, host_tmp, plan.keep_names[i].c_str())) {
+      child_fail(report, Step::kKeepHostTmp, static_cast<int>(i));
+    }
+    const char* target = plan.keep_targets[i].c_str();
+    const bool made = plan.keep_is_dir[i] ? ::mkdir(target, 0755) == 0
+                                          : ::close(::open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) == 0;
+    if (!made || ::mount(source, target, nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+      child_fail(report, Step::kKeepHostTmp, static_cast<int>(i));
+    }
+  }
+  if (host_tmp >= 0) ::close(host_tmp);
 }
 
 [[noreturn]] void run_child(const ChildPlan& plan, int report) {
@@ -234,6 +283,15 @@ Result<Process> Process::spawn(const SpawnOptions& options) {
   plan.cwd = options.cwd.string();
   plan.private_tmp = options.tmp == TmpIsolation::kPrivate;
   plan.tmp_options = "size=" + std::to_string(options.tmp_bytes) + ",mode=1777";
+  for (const std::string& name : options.keep_from_host_tmp) {
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
+      return util::fail("cannot keep /tmp/" + name + " visible: not a single name under /tmp");
+    }
+    std::error_code ec;
+    plan.keep_names.push_back(name);
+    plan.keep_targets.push_back("/tmp/" + name);
+    plan.keep_is_dir.push_back(fs::is_directory(fs::path("/tmp") / name, ec));
+  }
   plan.uid_map = std::to_string(::geteuid()) + " " + std::to_string(::geteuid()) + " 1";
   plan.gid_map = std::to_string(::getegid()) + " " + std::to_string(::getegid()) + " 1";
   plan.max_open_files = options.max_open_files > 0 ? static_cast<rlim_t>(options.max_open_files) : 0;
