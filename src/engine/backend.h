@@ -54,6 +54,9 @@ class Backend {
   virtual std::string describe() const = 0;  // e.g. "local engine, cgroup v1"
   virtual Architecture architecture() const = 0;
   virtual SizeSupport support(int memory_mb) const = 0;
+  // What makes every invoke of this backend differ from Lambda's, in plain words
+  // for every output (e.g. another runtime version ran); empty when nothing does.
+  virtual std::vector<std::string> notes() const { return {}; }
   // Runs every payload of the batch. A failing invoke is a record, not an error;
   // an error means the batch could not run at all (e.g. the function cannot be
   // configured to that size).

@@ -22,6 +22,7 @@ struct FunctionConfig {
   std::filesystem::path code_dir;
   RuntimeFamily runtime = RuntimeFamily::kProvided;
   std::string runtime_id = "provided.al2023";  // as in a SAM template, for the log
+  bool runtime_detected = false;  // runtime_id is sweetspot's default for the code, not one the user named
   std::string handler;                          // e.g. "app.handler"; unused for provided
   int memory_mb = 128;
   double timeout_s = kDefaultTimeoutS;

@@ -152,6 +152,7 @@ util::Result<void> settle_runtime(const std::optional<std::string>& runtime_id, 
     auto family = detect_family(config.code_dir, handler);
     if (!family) return std::unexpected(family.error());
     config.runtime = *family;
+    config.runtime_detected = true;
     config.runtime_id = *family == RuntimeFamily::kPython ? kDefaultPython
                         : *family == RuntimeFamily::kNode ? kDefaultNode
                                                           : kDefaultProvided;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine/lambda_limits.h"
+#include "engine/runtime_launch.h"
 #include "util/interrupt.h"
 
 namespace sweetspot::engine {
@@ -37,6 +38,9 @@ int available_cpus() {
 util::Result<std::unique_ptr<LocalBackend>> LocalBackend::create(FunctionConfig config, LocalBackendOptions options) {
   std::unique_ptr<LocalBackend> backend(new LocalBackend(std::move(config), options));
   backend->host_cpus_ = available_cpus();
+  // What runs is known before any environment starts (an error here surfaces,
+  // worded for the user, when the first environment is created).
+  if (auto spec = launch_spec(backend->config_)) backend->runtime_note_ = spec->note;
   if (options.limits == LimitsMode::kEnforced) {
     auto host = sandbox::CgroupHost::detect();
     if (!host) return std::unexpected(host.error());
@@ -45,6 +49,11 @@ util::Result<std::unique_ptr<LocalBackend>> LocalBackend::create(FunctionConfig 
     backend->cgroup_host_ = std::move(*host);
   }
   return backend;
+}
+
+std::vector<std::string> LocalBackend::notes() const {
+  if (runtime_note_.empty()) return {};
+  return {runtime_note_};
 }
 
 std::string LocalBackend::describe() const {

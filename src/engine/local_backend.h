@@ -32,6 +32,7 @@ class LocalBackend : public Backend {
   std::string describe() const override;
   Architecture architecture() const override { return config_.architecture; }
   SizeSupport support(int memory_mb) const override;
+  std::vector<std::string> notes() const override;
   util::Result<std::vector<Invocation>> run(const Batch& batch, InvokeObserver* observer) override;
 
   const FunctionConfig& config() const { return config_; }
@@ -52,6 +53,7 @@ class LocalBackend : public Backend {
   static constexpr size_t kMaxIdleEnvironments = 12;
   std::mutex idle_mutex_;
   std::deque<std::pair<int, std::unique_ptr<ExecutionEnvironment>>> idle_;
+  std::string runtime_note_;  // LaunchSpec::note
 };
 
 // Host CPUs this process may run on.

@@ -17,8 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-#ifndef SWEETSPOT_RUNTIMES_DIR
-#error "SWEETSPOT_RUNTIMES_DIR must name the runtimes folder (set in src/engine/CMakeLists.txt)"
+#if !defined(SWEETSPOT_RUNTIMES_DIR) || !defined(SWEETSPOT_INSTALLED_RUNTIMES)
+#error "SWEETSPOT_RUNTIMES_DIR and SWEETSPOT_INSTALLED_RUNTIMES must be set (src/engine/CMakeLists.txt)"
 #endif
 
 std::string getenv_or(const char* name, std::string fallback) {
@@ -77,6 +77,31 @@ fs::path real_interpreter(const fs::path& python) {
   return resolved;
 }
 
+// What `program args` prints on its first line, or empty when it does not run
+// (a pyenv shim for a version that is not selected exits 127). Asked once per program.
+std::string first_line_of(const fs::path& program, const std::string& args) {
+  static std::mutex mutex;
+  static std::map<std::string, std::string> cache;
+  const std::string command = shell_quote(program.string()) + " " + args + " 2>/dev/null";
+  std::lock_guard lock(mutex);
+  if (auto it = cache.find(command); it != cache.end()) return it->second;
+  std::string line;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    std::array<char, 256> buffer{};
+    if (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) line = util::trim(buffer.data());
+    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
+    }
+    if (::pclose(pipe) != 0) line.clear();
+  }
+  cache.emplace(command, line);
+  return line;
+}
+
+// "3.11" for a Python interpreter; empty when it does not run.
+std::string python_version(const fs::path& python) {
+  return first_line_of(python, "-c 'import sys; print(\"%d.%d\" % sys.version_info[:2])'");
+}
+
 util::Result<fs::path> python_interpreter(const FunctionConfig& config) {
   if (!config.python.empty()) {
     auto found = find_on_path(config.python.string());
@@ -86,6 +111,13 @@ util::Result<fs::path> python_interpreter(const FunctionConfig& config) {
                                     config.python.string()));
     }
     return real_interpreter(*found);
+  }
+  // python3.12 for python3.12, when this host has one that runs.
+  if (!config.runtime_detected) {
+    if (auto exact = find_on_path(config.runtime_id)) {
+      const fs::path real = real_interpreter(*exact);
+      if (!python_version(real).empty()) return real;
+    }
   }
   auto found = find_on_path("python3");
   if (!found) found = find_on_path("python");
@@ -188,6 +220,12 @@ util::Result<void> add_python(const FunctionConfig& config, LaunchSpec& spec) {
   auto python = python_interpreter(config);
   if (!python) return std::unexpected(python.error());
   spec.argv = {python->string(), bootstrap.string()};
+  const std::string wanted = config.runtime_id.substr(std::string_view("python").size());  // "3.12"
+  if (const std::string ran = python_version(*python); !config.runtime_detected && !ran.empty() && ran != wanted) {
+    spec.note = fmt::format("{} was asked for, but Python {} ran it ({}): this host has no python{} on PATH "
+                            "(install it, or pass --python)",
+                            config.runtime_id, ran, python->string(), wanted);
+  }
   spec.env["LAMBDA_RUNTIME_DIR"] = dir.string();
   spec.env["PYTHONUNBUFFERED"] = "1";
   // Lambda's code directory is read-only: no __pycache__ is written into the user's code.
@@ -209,6 +247,13 @@ util::Result<void> add_node(const FunctionConfig& config, LaunchSpec& spec) {
     return util::fail(fmt::format("function {} ({}) needs Node.js, but there is no node on PATH: install it "
                                   "(scripts/install-deps)",
                                   config.name, config.runtime_id));
+  }
+  const std::string wanted = node_major_folder(config.runtime_id).substr(4);  // "nodejs16.x" -> "16"
+  std::string ran = first_line_of(*node, "--version");                      // "v20.11.0"
+  if (ran.starts_with('v')) ran = ran.substr(1, ran.find('.') - 1);
+  if (!config.runtime_detected && !ran.empty() && ran != wanted) {
+    spec.note = fmt::format("{} was asked for, but Node.js {} ran it ({}): this host has no Node.js {} as node on PATH",
+                            config.runtime_id, ran, node->string(), wanted);
   }
   // The V8 heap limits Lambda's nodejs runtimes set from the memory size: a tenth
   // for the young generation, the rest for the old one.
@@ -232,7 +277,16 @@ util::Result<void> add_node(const FunctionConfig& config, LaunchSpec& spec) {
 
 fs::path runtimes_dir() {
   const char* dir = std::getenv("SWEETSPOT_RUNTIMES_DIR");
-  return (dir != nullptr && *dir != '\0') ? fs::path(dir) : fs::path(SWEETSPOT_RUNTIMES_DIR);
+  if (dir != nullptr && *dir != '\0') return fs::path(dir);
+  // An installed sweetspot finds them relative to itself, so it runs from
+  // anywhere with the source tree gone.
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = (exe.parent_path() / SWEETSPOT_INSTALLED_RUNTIMES).lexically_normal();
+    if (fs::is_directory(installed / "python", ec)) return installed;
+  }
+  return fs::path(SWEETSPOT_RUNTIMES_DIR);
 }
 
 util::Result<LaunchSpec> launch_spec(const FunctionConfig& config) {

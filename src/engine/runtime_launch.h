@@ -17,13 +17,17 @@ struct LaunchSpec {
   std::vector<std::string> argv;  // argv[0] is an absolute path
   std::map<std::string, std::string> env;
   std::filesystem::path working_dir;  // the code directory, as /var/task is in Lambda
+  // When the interpreter that runs is not the version the runtime id names
+  // (nodejs16.x on this host's Node 20): plain words for every output; else empty.
+  std::string note;
 };
 
 // provided.*: <code>/bootstrap. python3.x: <python3> <runtimes>/python/bootstrap.py.
 // nodejs*: node <Lambda's V8 flags> <runtimes>/node/bootstrap.mjs (aws-lambda-ric).
 util::Result<LaunchSpec> launch_spec(const FunctionConfig& config);
 
-// Where runtimes/ is: $SWEETSPOT_RUNTIMES_DIR, else the source tree's, fixed at build time.
+// Where runtimes/ is: $SWEETSPOT_RUNTIMES_DIR, else <the binary's folder>/../share/sweetspot/runtimes
+// when sweetspot is installed (cmake --install), else the source tree's, fixed at build time.
 std::filesystem::path runtimes_dir();
 
 // The caller's AWS credentials, region and endpoints (AWS_ACCESS_KEY_ID,
