@@ -30,7 +30,10 @@ std::string infeasibility(const SizeResult& r) {
   if (r.successes == 0) {
     std::string kinds;
     for (const auto& [type, n] : r.errors) kinds += fmt::format("{}{} x{}", kinds.empty() ? "" : ", ", type, n);
-    return fmt::format("all {} invokes failed ({})", r.invocations, kinds.empty() ? "no invokes" : kinds);
+    if (r.first_error.empty()) {
+      return fmt::format("all {} invokes failed ({})", r.invocations, kinds.empty() ? "no invokes" : kinds);
+    }
+    return fmt::format("all {} invokes failed ({}); the first said: {}", r.invocations, kinds, r.first_error);
   }
   return "";
 }
@@ -78,6 +81,12 @@ SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
     if (!inv.ok()) {
       const std::string type = inv.error_type.empty() ? engine::to_string(inv.outcome) : inv.error_type;
       ++r.errors[type];
+      if (r.first_error.empty() && !inv.error_message.empty()) {
+        // One line: a traceback's first line says what went wrong; `invoke` shows the rest.
+        std::string message = inv.error_message.substr(0, inv.error_message.find('\n'));
+        if (message.size() > 200) message = message.substr(0, 197) + "...";
+        r.first_error = type + ": " + message;
+      }
       continue;
     }
     ++r.successes;

@@ -19,6 +19,7 @@ struct SizeResult {
   int invocations = 0;
   int successes = 0;
   std::map<std::string, int> errors;  // error type ("Runtime.OutOfMemory") -> count
+  std::string first_error;            // "Type: message" of the first failed invoke with a message
 
   // Durations count as Power Tuning counts them: Duration + Init Duration, so a
   // cold start's init is in its sample. Only successful invokes are samples.

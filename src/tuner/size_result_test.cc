@@ -76,6 +76,16 @@ TEST(SizeResult, FunctionErrorsAloneKeepASizeFeasibleUnlessNothingSucceeds) {
   const SizeResult all_failed = summarize_size(128, {}, {err, err}, prices(), MeasureOptions{});
   EXPECT_FALSE(all_failed.feasible);
   EXPECT_EQ(all_failed.infeasible_reason, "all 2 invokes failed (Error x2)");
+  // The first message (its first line) says what went wrong.
+  Invocation said = err;
+  said.error_type = "ValueError";
+  said.error_message = "rounds must be positive\nTraceback (most recent call last):";
+  Invocation later = said;
+  later.error_message = "another message";
+  const SizeResult with_message = summarize_size(128, {}, {said, later}, prices(), MeasureOptions{});
+  EXPECT_EQ(with_message.first_error, "ValueError: rounds must be positive");
+  EXPECT_EQ(with_message.infeasible_reason,
+            "all 2 invokes failed (ValueError x2); the first said: ValueError: rounds must be positive");
 }
 
 TEST(SizeResult, LatencyUsesTheRequestedPercentile) {

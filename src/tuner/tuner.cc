@@ -6,6 +6,7 @@
 
 #include "engine/lambda_limits.h"
 #include "tuner/explain.h"
+#include "util/interrupt.h"
 
 namespace sweetspot::tuner {
 
@@ -72,6 +73,11 @@ util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const 
   }
   sampler.finish();
   result.sizes = sampler.results();
+  if (util::interrupted()) {
+    // Ctrl-C: what was measured before it, without the sizes never reached.
+    result.interrupted = true;
+    std::erase_if(result.sizes, [](const SizeResult& s) { return s.invocations == 0; });
+  }
   assign_margins(result.sizes);
   result.host = sampler.host();
   std::sort(result.sizes.begin(), result.sizes.end(),
@@ -115,6 +121,13 @@ util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const 
     }
   }
   explain(result);
+  for (const std::string& note : backend.notes()) result.warnings.insert(result.warnings.begin(), note);
+  if (result.interrupted) {
+    result.warnings.insert(result.warnings.begin(),
+                           fmt::format("interrupted: only what was measured before it is here ({} size{}), and the "
+                                       "recommendation is among those",
+                                       result.sizes.size(), result.sizes.size() == 1 ? "" : "s"));
+  }
   return result;
 }
 

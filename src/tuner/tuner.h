@@ -68,7 +68,10 @@ struct TuneResult {
   std::vector<std::string> warnings;   // e.g. host-capped or unenforced sizes
   HostReport host;                     // how busy the host was while measuring
   int invocations = 0;
-  double lambda_cost = 0;  // what every invoke of the run would have cost on Lambda
+  double lambda_cost = 0;
+  // Ctrl-C (or SIGTERM) ended the run early: `sizes` holds the sizes measured
+  // to the end before it; the size in flight is left out.
+  bool interrupted = false;  // what every invoke of the run would have cost on Lambda
 
   const SizeResult* recommended() const { return choice.chosen ? &sizes[*choice.chosen] : nullptr; }
   const SizeResult* closest() const { return choice.closest ? &sizes[*choice.closest] : nullptr; }

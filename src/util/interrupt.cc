@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -22,6 +24,17 @@ std::map<unsigned long, std::function<void()>*>& hooks() {
 }
 unsigned long next_id = 1;
 std::atomic<bool> g_interrupted{false};
+
+struct Grace {
+  std::mutex mutex;
+  std::condition_variable released;
+  int holders = 0;
+  std::chrono::seconds limit{0};
+};
+Grace& grace() {
+  static Grace g;
+  return g;
+}
 
 sigset_t watched_signals() {
   sigset_t set;
@@ -50,12 +63,29 @@ void install_interrupt_watcher() {
         for (auto it = hooks().rbegin(); it != hooks().rend(); ++it) (*it->second)();
         hooks().clear();
       }
+      {
+        Grace& g = grace();
+        std::unique_lock lock(g.mutex);
+        g.released.wait_for(lock, g.limit, [&g] { return g.holders == 0; });
+      }
       _exit(128 + signo);
     }).detach();
   });
 }
 
 bool interrupted() { return g_interrupted.load(); }
+
+InterruptGrace::InterruptGrace(std::chrono::seconds limit) {
+  std::lock_guard lock(grace().mutex);
+  ++grace().holders;
+  grace().limit = std::max(grace().limit, limit);
+}
+
+InterruptGrace::~InterruptGrace() {
+  std::lock_guard lock(grace().mutex);
+  --grace().holders;
+  grace().released.notify_all();
+}
 
 CleanupHook::CleanupHook(std::function<void()> action) : action_(std::move(action)) {
   std::lock_guard lock(hooks_mutex());

@@ -3,6 +3,7 @@
 // signal, a watcher thread runs every live hook (newest first), then exits.
 #pragma once
 
+#include <chrono>
 #include <functional>
 
 namespace sweetspot::util {
@@ -29,6 +30,18 @@ class CleanupHook {
   std::function<void()> action_;
   bool registered_ = false;
   unsigned long id_ = 0;
+};
+
+// While one lives, a signal does not end the process right after the cleanup
+// hooks: the watcher waits (at most `limit`) for it to be destroyed, so that the
+// command can say what it did before the interrupt (`tune` prints the sizes it
+// measured). The process then exits 128 + the signal, as without one.
+class InterruptGrace {
+ public:
+  explicit InterruptGrace(std::chrono::seconds limit = std::chrono::seconds(10));
+  InterruptGrace(const InterruptGrace&) = delete;
+  InterruptGrace& operator=(const InterruptGrace&) = delete;
+  ~InterruptGrace();
 };
 
 }  // namespace sweetspot::util

@@ -1,0 +1,29 @@
+// Progress without a terminal (a CI log, a pipe, a file): one plain line per
+// finished size, so a long run shows it is alive without "\r" redraws.
+#pragma once
+
+#include <mutex>
+#include <ostream>
+#include <string>
+
+#include "tuner/tuner.h"
+
+namespace sweetspot::report {
+
+class ProgressLines : public tuner::TuneObserver {
+ public:
+  explicit ProgressLines(std::ostream& out) : out_(out) {}
+
+  void on_start(int planned) override;
+  void on_size_done(const tuner::SizeResult& result) override;
+
+  // The line for a finished size (without the newline), for tests.
+  static std::string line(const tuner::SizeResult& result, int sizes_done);
+
+ private:
+  std::ostream& out_;
+  std::mutex mutex_;
+  int sizes_done_ = 0;
+};
+
+}  // namespace sweetspot::report
