@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 
+#include "cli/option_checks.h"
+#include "engine/config_checks.h"
 #include "engine/function_definition.h"
 #include "util/file.h"
 
@@ -15,7 +18,8 @@ using util::ExitCode;
 using util::Fatal;
 
 void add_function_options(CLI::App& cmd, FunctionOptions& o, ArchOption arch) {
-  cmd.add_option("FUNCTION", o.code_dir, "Directory holding the function's code (or use --template)");
+  cmd.add_option("FUNCTION", o.code_dir,
+                 "Directory holding the function's code (default: the current directory; or use --template)");
   cmd.add_option("--template,-t", o.template_file, "AWS SAM template defining the function");
   cmd.add_option("--function,-f", o.function_id, "Logical id of the function in the template (needed when it has several)");
   cmd.add_option("--runtime", o.runtime, "Runtime: provided.al2023, python3.x, nodejs2x.x (detected from the code when not given)");
@@ -23,23 +27,26 @@ void add_function_options(CLI::App& cmd, FunctionOptions& o, ArchOption arch) {
   cmd.add_option("--python", o.python, "Python interpreter for python runtimes (default: python3 on PATH)");
   if (arch == ArchOption::kRegister) {
     cmd.add_option("--arch", o.arch, "Architecture: x86_64 or arm64 (prices and the runtime's environment)")
-        ->check(CLI::IsMember({"x86_64", "arm64"}));
+        ->check(one_of({"x86_64", "arm64"}));
   }
-  cmd.add_option("--timeout", o.timeout_s, "Timeout in seconds, 1 to 900 (default 3, or the template's)");
-  cmd.add_option("--tmp-size", o.tmp_mb, "Size of the private /tmp in MB, 512 to 10240 (default 512)");
+  cmd.add_option("--timeout", o.timeout_s, "Timeout in seconds, 1 to 900 (default 3, or the template's)")
+      ->check(decimal_number(engine::kMinTimeoutS, engine::kMaxTimeoutS, "seconds"));
+  cmd.add_option("--tmp-size", o.tmp_mb, "Size of the private /tmp in MB, 512 to 10240 (default 512)")
+      ->check(whole_number(engine::kMinTmpMb, engine::kMaxTmpMb, "MB"));
   cmd.add_option("--env", o.env, "Environment variable for the function, KEY=VALUE (repeatable)");
   cmd.add_flag("--no-limits", o.no_limits,
-               "Run without cgroups (no root needed): nothing is capped and every REPORT is marked unenforced");
+               "Run without cgroups (no root needed): nothing is capped, and every REPORT (a note under it), JSON "
+               "record and tuned size is marked unenforced");
   cmd.add_option("--cpu-period", o.cpu_period_ms,
                  "CFS period in ms for the CPU quota (default 20: Lambda throttles on 20 ms boundaries)")
-      ->check(CLI::Range(1.0, 1000.0));
+      ->check(decimal_number(1, 1000, "ms"));
   cmd.add_option("--min-cores", o.min_visible_cores,
                  "Cores a function sees at the smallest sizes (default 2: community measurement, unconfirmed)")
-      ->check(CLI::Range(1, 6));
+      ->check(whole_number(1, 6));
   cmd.add_option("--init-cpu", o.init_cpu,
                  "CPU during INIT: burst = at least 2 unthrottled vCPUs, as Lambda is reported to give init "
                  "(unconfirmed; the default), or proportional = memory/1769 as for invokes")
-      ->check(CLI::IsMember({"burst", "proportional"}));
+      ->check(one_of({"burst", "proportional"}));
   cmd.add_option("--region", o.region, "AWS region the function believes it runs in (default: AWS_REGION, else us-east-1)");
 }
 
@@ -48,7 +55,11 @@ std::pair<std::string, std::string> parse_env_assignment(const std::string& item
   if (eq == std::string::npos || eq == 0) {
     throw Fatal("--env '" + item + "' is not KEY=VALUE: write it as --env NAME=value");
   }
-  return {item.substr(0, eq), item.substr(eq + 1)};
+  std::string name = item.substr(0, eq);
+  if (auto problem = engine::environment_variable_problem(name)) {
+    throw Fatal(fmt::format("--env '{}': {} {}", item, name, *problem));
+  }
+  return {std::move(name), item.substr(eq + 1)};
 }
 
 engine::FunctionConfig load_function_config(const FunctionOptions& o, std::optional<int> memory_mb) {
@@ -60,12 +71,9 @@ engine::FunctionConfig load_function_config(const FunctionOptions& o, std::optio
     source.template_file = o.template_file;
     source.function_id = o.function_id;
   } else {
-    if (o.code_dir.empty()) {
-      throw Fatal("no function given: name its code directory (sweetspot invoke DIR) or a SAM template "
-                  "(--template template.yaml --function Name)");
-    }
     if (!o.function_id.empty()) throw Fatal("--function needs --template");
-    source.code_dir = o.code_dir;
+    // No FUNCTION: the current directory, as `sam local invoke` and `npm` take theirs.
+    source.code_dir = o.code_dir.empty() ? std::filesystem::current_path().string() : o.code_dir;
   }
   auto& ov = source.overrides;
   if (!o.runtime.empty()) ov.runtime_id = o.runtime;

@@ -8,6 +8,7 @@
 
 #include "cli/function_options.h"
 #include "cli/invocation_json.h"
+#include "cli/option_checks.h"
 #include "cli/log_printer.h"
 #include "engine/local_backend.h"
 #include "util/error.h"
@@ -50,6 +51,16 @@ int run_invoke(const InvokeOptions& o) {
   const engine::FunctionConfig config = load_function_config(o.function, o.memory_mb);
   LogPrinter logs(std::cerr, o.concurrency > 1 ? LogPrefix::kEnvironmentId : LogPrefix::kNone);
   auto backend = make_local_backend(config, o.function, &logs);
+  std::string report_note;
+  for (const std::string& note : backend->notes()) {
+    std::cerr << "sweetspot: note: " << note << '\n';
+    report_note += (report_note.empty() ? "" : "; ") + note;
+  }
+  if (o.function.no_limits) {
+    report_note = "limits not enforced (--no-limits): the REPORT above is not Lambda's (nothing was capped)" +
+                  (report_note.empty() ? "" : "; " + report_note);
+  }
+  logs.set_report_note(report_note);
 
   const engine::SizeSupport support = backend->support(config.memory_mb);
   if (!support.note.empty()) std::cerr << "sweetspot: note: " << support.note << '\n';
@@ -76,12 +87,14 @@ void add_invoke_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<InvokeOptions>();
   CLI::App* cmd = app.add_subcommand("invoke", "Invoke a function in a local execution environment, as Lambda would");
   add_function_options(*cmd, options->function);
-  cmd->add_option("--memory,-m", options->memory_mb, "Memory size in MB, 128 to 10240 (default 128, or the template's MemorySize)");
+  cmd->add_option("--memory,-m", options->memory_mb, "Memory size in MB, 128 to 10240 (default 128, or the template's MemorySize)")
+      ->check(whole_number(engine::kMinMemoryMb, engine::kMaxMemoryMb, "MB"));
   cmd->add_option("--payload,-p", options->payload, "Event: JSON text, @FILE, or - for stdin (default {})");
-  cmd->add_option("--count,-n", options->count, "Number of invokes (default 1)")->check(CLI::PositiveNumber);
+  cmd->add_option("--count,-n", options->count, "Number of invokes, 1 to 100000 (default 1)")
+      ->check(whole_number(1, 100000));
   cmd->add_flag("--cold", options->cold, "A new execution environment for every invoke");
   cmd->add_option("--concurrency,-c", options->concurrency, "Environments invoked at once (default 1)")
-      ->check(CLI::Range(1, 64));
+      ->check(whole_number(1, 64));
   cmd->add_flag("--json", options->json,
                 "Print one JSON record per invoke on stdout (request id, response or error, durations, memory, CPU)");
   cmd->footer(

@@ -12,15 +12,18 @@
 #include <fmt/format.h>
 
 #include "cli/function_options.h"
+#include "cli/option_checks.h"
 #include "cli/output_files.h"
 #include "engine/lambda_limits.h"
 #include "engine/local_backend.h"
 #include "report/json_result.h"
 #include "report/progress.h"
+#include "report/progress_lines.h"
 #include "report/table.h"
 #include "tuner/tuner.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/interrupt.h"
 #include "util/strings.h"
 
 namespace sweetspot::cli {
@@ -44,6 +47,7 @@ struct TuneOptions {
   std::string arch;  // empty: the function's own (template), else x86_64
   std::string prices;
   std::string json;
+  bool quiet = false;
 };
 
 template <typename T>
@@ -121,6 +125,28 @@ tuner::Prices find_prices(const tuner::PriceTable& table, const TuneOptions& o, 
   return or_usage_error(table.lookup(region, arch));
 }
 
+// The table shows each failing size's first error; `invoke` shows every one with
+// its log. Says how, for the first size where every invoke failed.
+void print_error_hint(const TuneOptions& o, const tuner::TuneResult& result) {
+  for (const tuner::SizeResult& size : result.sizes) {
+    if (size.successes > 0 || size.errors.empty()) continue;
+    std::string command = "sweetspot invoke";
+    if (!o.function.template_file.empty()) {
+      command += " --template " + o.function.template_file;
+      if (!o.function.function_id.empty()) command += " --function " + o.function.function_id;
+    } else if (!o.function.code_dir.empty()) {
+      command += " " + o.function.code_dir;
+    }
+    command += fmt::format(" --memory {}", size.memory_mb);
+    if (!o.payload.empty()) command += " --payload '" + o.payload + "'";
+    std::cerr << fmt::format("sweetspot: every invoke at {} MB failed; to see each error with the function's log, run: "
+                             "{}{}\n",
+                             size.memory_mb, command,
+                             o.payloads.empty() ? "" : " --payload (one of " + strip_at(o.payloads) + ")");
+    return;
+  }
+}
+
 int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
   if (!o.arch.empty() && o.arch != "x86_64" && o.arch != "arm64") {
     throw Fatal(fmt::format("--arch {}: use x86_64 or arm64", o.arch));
@@ -150,26 +176,43 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
         plan.num);
   }
 
+  // Progress on stderr: a bar redrawn in place on a terminal, else a line per size.
   std::optional<report::ProgressBar> bar;
-  if (::isatty(STDERR_FILENO)) bar.emplace(std::cerr);
+  std::optional<report::ProgressLines> lines;
+  if (!o.quiet && ::isatty(STDERR_FILENO)) {
+    bar.emplace(std::cerr);
+  } else if (!o.quiet) {
+    lines.emplace(std::cerr);
+  }
+  tuner::TuneObserver* observer = bar ? static_cast<tuner::TuneObserver*>(&*bar) : lines ? &*lines : nullptr;
   // Invokes that run on this host are checked against its load (tuner/host_probe.h).
   tuner::CpuBurstProbe probe;
   const bool local = dynamic_cast<engine::LocalBackend*>(backend.get()) != nullptr;
-  auto result = tuner::tune(*backend, plan, prices, bar ? &*bar : nullptr, local ? &probe : nullptr);
+  // Ctrl-C: the environments are cleaned up at once, then what was measured so
+  // far is still printed (and written) before the process exits 130.
+  std::optional<util::InterruptGrace> grace(std::in_place);
+  auto result = tuner::tune(*backend, plan, prices, observer, local ? &probe : nullptr);
+  backend.reset();  // every environment gone before anything is printed
   if (bar) bar->finish();
   if (!result) throw Fatal(result.error().message);
 
+  if (result->interrupted) {
+    std::cerr << fmt::format("sweetspot: interrupted: the {} size{} measured before it follow\n", result->sizes.size(),
+                             result->sizes.size() == 1 ? "" : "s");
+  }
   report::write_report(std::cout, *result);
   std::cout.flush();
   if (!o.json.empty()) {
     if (auto written = report::write_json(o.json, *result); !written) {
       throw Fatal("--json: " + written.error().message, util::ExitCode::kEnvironment);
     }
-    std::cerr << "sweetspot: wrote " << o.json << '\n';
+    std::cerr << "sweetspot: wrote " << o.json << (result->interrupted ? " (partial: interrupted)" : "") << '\n';
   }
-  const bool any_worked = std::any_of(result->sizes.begin(), result->sizes.end(),
-                                      [](const tuner::SizeResult& s) { return s.feasible; });
-  return any_worked ? 0 : static_cast<int>(util::ExitCode::kFunctionError);
+  print_error_hint(o, *result);
+  std::cerr.flush();
+  if (result->interrupted) return static_cast<int>(util::ExitCode::kInterrupted);
+  // No usable size, or none that meets --max-duration: nothing to recommend.
+  return result->recommended() ? 0 : static_cast<int>(util::ExitCode::kFunctionError);
 }
 
 // The local engine prints nothing while tuning: the function's log lines would
@@ -187,28 +230,34 @@ void add_tune_command(CLI::App& app, BackendFactory make_backend, int& exit_code
   add_function_options(*cmd, o->function, ArchOption::kSkip);
   cmd->add_option("--memory,-m", o->memory,
                   "Sizes in MB, comma-separated, or auto to search 128-10240 MB (default 128,256,512,1024,1536,3008)");
-  cmd->add_option("--num,-n", o->num, "Invokes per size (default 10)")->check(CLI::PositiveNumber);
+  cmd->add_option("--num,-n", o->num, "Invokes per size, 1 to 10000 (default 10)")->check(whole_number(1, 10000));
   cmd->add_option("--payload,-p", o->payload,
                   "Event: JSON text or @FILE (default {}); a [{\"payload\":..,\"weight\":N}] array is weighted");
   cmd->add_option("--payloads", o->payloads, "@FILE holding weighted payloads [{\"payload\": ..., \"weight\": N}]");
   cmd->add_option("--strategy", o->strategy, "cost, speed or balanced (default cost)");
-  cmd->add_option("--weight", o->weight, "Balanced only: 1 = cost only, 0 = speed only (default 0.5)");
+  cmd->add_option("--weight", o->weight, "Balanced only: 1 = cost only, 0 = speed only (default 0.5)")
+      ->check(decimal_number(0, 1));
   cmd->add_option("--max-duration", o->max_duration_ms,
-                  "Latency limit in ms: recommend the best size whose --percentile duration meets it");
+                  "Latency limit in ms: recommend the best size whose --percentile duration meets it")
+      ->check(decimal_number(0.001, 900000, "ms"));
   cmd->add_option("--percentile", o->percentile, "Percentile the latency limit checks: p50, p90, p95, p99 (default p95)");
   cmd->add_flag("--parallel", o->parallel, "Run each size's invokes all at once, each in its own environment");
   cmd->add_flag("--cold-starts", o->cold_starts, "A new execution environment for every invoke: every sample is cold");
   cmd->add_option("--discard-top-bottom", o->discard_top_bottom,
-                  "Fraction of samples dropped at each end for the average, 0 to 0.4 (default 0.2; 0 with --cold-starts)");
+                  "Fraction of samples dropped at each end for the average, 0 to 0.4 (default 0.2; 0 with --cold-starts)")
+      ->check(decimal_number(0, 0.4));
   cmd->add_option("--arch", o->arch, "x86_64 or arm64: the function's architecture and its prices (default: the template's, else x86_64)");
   cmd->add_option("--prices", o->prices, "@FILE: a price table replacing the built-in one (shape of data/prices.json)");
   cmd->add_option("--json", o->json, "Also write the result as JSON (a superset of AWS Lambda Power Tuning's) to FILE");
+  cmd->add_flag("--quiet,-q", o->quiet, "No progress on stderr (a bar on a terminal, else one line per finished size)");
   cmd->footer(
-      "The table and recommendation go to stdout; progress to stderr when it is a terminal.\n"
+      "The table and recommendation go to stdout; progress to stderr (a bar on a terminal, else a line per size).\n"
+      "Ctrl-C stops the run, prints the sizes measured so far (and writes them to --json) and exits 130.\n"
       "Costs: billed duration (init included when cold) x memory x the first-tier GB-second price, plus the\n"
       "request charge and /tmp above 512 MB; the JSON's Power Tuning fields (cost, averagePrice) leave the\n"
       "request charge out, as Power Tuning does. Percentiles interpolate between closest ranks.\n"
-      "Exit status: 0 the run finished, 1 no size worked, 2 bad input, 3 the host cannot run it.");
+      "Exit status: 0 a size is recommended, 1 no size worked or none met --max-duration, 2 bad input,\n"
+      "3 the host cannot run it, 130 interrupted.");
   cmd->callback([o, make_backend, &exit_code] {
     if (!o->arch.empty()) o->function.arch = o->arch;  // it runs as the architecture it is priced as
     exit_code = run_tune(*o, make_backend);

@@ -144,7 +144,6 @@ TEST(TuneCommand, BadInputIsAUsageErrorThatSaysWhatToDo) {
   EXPECT_NE(usage_error("tune fn --arch sparc").find("x86_64 or arm64"), std::string::npos);
   EXPECT_NE(usage_error("tune fn --region mars-1").find("mars-1"), std::string::npos);
   EXPECT_NE(usage_error("tune fn --payloads @/nonexistent/p.json").find("/nonexistent/p.json"), std::string::npos);
-  EXPECT_NE(usage_error("tune fn --discard-top-bottom 0.5").find("0.4"), std::string::npos);
 }
 
 // End to end: the real local engine running a real custom runtime (shell + curl).

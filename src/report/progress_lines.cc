@@ -1,14 +1,31 @@
 #include "report/progress_lines.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "util/strings.h"
 
 namespace sweetspot::report {
 
-void ProgressLines::on_start(int) {
+void ProgressLines::on_start(int planned) {
   std::lock_guard lock(mutex_);
   sizes_done_ = 0;
+  planned_ = planned;
+  invokes_done_ = failed_ = tenths_shown_ = 0;
+}
+
+void ProgressLines::on_invocation(const engine::Invocation& invocation) {
+  std::lock_guard lock(mutex_);
+  ++invokes_done_;
+  if (!invocation.ok()) ++failed_;
+  if (planned_ <= 0) return;
+  const int tenths = std::min(10, invokes_done_ * 10 / planned_);
+  if (tenths <= tenths_shown_) return;
+  tenths_shown_ = tenths;
+  out_ << fmt::format("sweetspot: {} of {} invokes done{}\n", invokes_done_, planned_,
+                      failed_ > 0 ? fmt::format(" ({} failed)", failed_) : "")
+       << std::flush;
 }
 
 void ProgressLines::on_size_done(const tuner::SizeResult& result) {
