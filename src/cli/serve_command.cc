@@ -7,6 +7,8 @@
 
 #include "cli/function_options.h"
 #include "cli/log_printer.h"
+#include "cli/option_checks.h"
+#include "engine/lambda_limits.h"
 #include "engine/sam_template.h"
 #include "lambda_api/http_server.h"
 #include "lambda_api/local_invoker.h"
@@ -119,14 +121,15 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->remove_option(cmd->get_option("FUNCTION"));
   cmd->add_option("FUNCTION_DIR", options->dirs, "Directories holding the functions' code (or use --template)");
   cmd->add_option("--memory,-m", options->memory_mb,
-                  "Initial MemorySize in MB for every function, 128 to 10240 (default 128, or the template's)");
+                  "Initial MemorySize in MB for every function, 128 to 10240 (default 128, or the template's)")
+      ->check(whole_number(engine::kMinMemoryMb, engine::kMaxMemoryMb, "MB"));
   cmd->add_option("--host", options->host, "Address to listen on (default 127.0.0.1: this host only)");
   cmd->add_option("--port", options->port, "Port to listen on (default 9001; 0 picks a free one)")
-      ->check(CLI::Range(0, 65535));
+      ->check(whole_number(0, 65535));
   cmd->add_option("--max-concurrency", options->max_concurrency,
                   "Execution environments at most, busy or warm (default 10); further invokes get 429 "
                   "TooManyRequestsException")
-      ->check(CLI::Range(1, 256));
+      ->check(whole_number(1, 256));
   cmd->footer(
       "Functions are named after their directory (or their template's logical id). Point any Lambda client at it:\n"
       "  aws lambda invoke --endpoint-url http://127.0.0.1:9001 --function-name NAME out.json\n"

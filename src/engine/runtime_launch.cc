@@ -221,7 +221,7 @@ util::Result<void> add_python(const FunctionConfig& config, LaunchSpec& spec) {
   if (!python) return std::unexpected(python.error());
   spec.argv = {python->string(), bootstrap.string()};
   const std::string wanted = config.runtime_id.substr(std::string_view("python").size());  // "3.12"
-  if (const std::string ran = python_version(*python); !config.runtime_detected && !ran.empty() && ran != wanted) {
+  if (const std::string ran = config.runtime_detected ? wanted : python_version(*python); !ran.empty() && ran != wanted) {
     spec.note = fmt::format("{} was asked for, but Python {} ran it ({}): this host has no python{} on PATH "
                             "(install it, or pass --python)",
                             config.runtime_id, ran, python->string(), wanted);
@@ -249,7 +249,7 @@ util::Result<void> add_node(const FunctionConfig& config, LaunchSpec& spec) {
                                   config.name, config.runtime_id));
   }
   const std::string wanted = node_major_folder(config.runtime_id).substr(4);  // "nodejs16.x" -> "16"
-  std::string ran = first_line_of(*node, "--version");                      // "v20.11.0"
+  std::string ran = config.runtime_detected ? "" : first_line_of(*node, "--version");  // "v20.11.0"
   if (ran.starts_with('v')) ran = ran.substr(1, ran.find('.') - 1);
   if (!config.runtime_detected && !ran.empty() && ran != wanted) {
     spec.note = fmt::format("{} was asked for, but Node.js {} ran it ({}): this host has no Node.js {} as node on PATH",
