@@ -265,9 +265,10 @@ TEST(FirstRun, CtrlCDuringTunePrintsThePartialResultAndLeavesNothing) {
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   std::string err, out;
-  const bool first_done = read_until(err_pipe[0], err, "size 1 done", std::chrono::seconds(120));
+  // A line at every tenth of the invokes: stop once some are measured and the
+  // function is running again.
+  const bool first_done = read_until(err_pipe[0], err, "invokes done", std::chrono::seconds(120));
   if (first_done) {
-    // Into the second size: its environment is running.
     for (int i = 0; i < 200 && processes_with_marker(marker) == 0; ++i) ::usleep(20000);
   }
   ::kill(pid, SIGINT);
@@ -280,7 +281,6 @@ TEST(FirstRun, CtrlCDuringTunePrintsThePartialResultAndLeavesNothing) {
   ASSERT_TRUE(first_done) << err;
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << "status " << status << "\n" << err;
   EXPECT_TRUE(contains(err, "sweetspot: interrupted")) << err;
-  EXPECT_TRUE(contains(out, "128 MB")) << out;
   EXPECT_TRUE(contains(out, "interrupted")) << out;
   const json j = json::parse(util::read_file(json_path).value());
   EXPECT_GE(j["stats"].size(), 1u);
