@@ -27,7 +27,7 @@ void append_bytes(std::string& out, T value) {
 
 json summary_json(const tuner::Summary& s) {
   return {{"count", s.count}, {"mean", s.mean},       {"trimmedMean", s.trimmed_mean}, {"min", s.min},
-          {"max", s.max},     {"p50", s.p50},         {"p90", s.p90},                  {"p95", s.p95},
+          {"max", s.max},     {"p5", s.p5},  {"p50", s.p50},         {"p90", s.p90},                  {"p95", s.p95},
           {"p99", s.p99},     {"stddev", s.stddev},   {"ci95", {s.ci95_low, s.ci95_high}}};
 }
 
@@ -176,6 +176,9 @@ json to_json(const tuner::TuneResult& r) {
                      {"price", t.price}});
   }
   json sweetspot = {
+      {"formatVersion", kResultFormatVersion},
+      {"function", r.function},
+      {"backend", r.backend},
       {"recommendation", recommendation},
       {"sizes", sizes},
       {"prices",

@@ -14,6 +14,11 @@
 
 namespace sweetspot::report {
 
+// sweetspot.formatVersion: raised when a field changes meaning or goes away, so
+// `report` and `compare` refuse a result they would misread. Version 1: the
+// first with the field (and with sweetspot.function and p5 in every summary).
+inline constexpr int kResultFormatVersion = 1;
+
 inline constexpr const char* kVisualizationBase = "https://lambda-power-tuning.show/";
 
 // Power Tuning's visualization URL: base + "#" + base64(Int16 LE sizes) ";"

@@ -10,6 +10,7 @@ namespace sweetspot::tuner {
 namespace {
 
 double percentile_value(const Summary& s, std::vector<double> samples, double p) {
+  if (p == 5) return s.p5;
   if (p == 50) return s.p50;
   if (p == 90) return s.p90;
   if (p == 95) return s.p95;

@@ -51,6 +51,7 @@ Summary summarize(std::vector<double> samples, double discard_top_bottom) {
   s.trimmed_mean = trimmed_mean(samples, discard_top_bottom);
   s.min = samples.front();
   s.max = samples.back();
+  s.p5 = percentile_of_sorted(samples, 5);
   s.p50 = percentile_of_sorted(samples, 50);
   s.p90 = percentile_of_sorted(samples, 90);
   s.p95 = percentile_of_sorted(samples, 95);

@@ -14,6 +14,7 @@ struct Summary {
   double trimmed_mean = 0;  // mean after discarding floor(n * F) samples at each end
   double min = 0;
   double max = 0;
+  double p5 = 0;  // the lower edge of the p5-p95 band the reports draw
   double p50 = 0;
   double p90 = 0;
   double p95 = 0;

@@ -18,6 +18,7 @@ TEST(Statistics, TrimmedMeanDropsFloorOfNTimesFractionFromEachEnd) {
 TEST(Statistics, PercentilesInterpolateBetweenClosestRanks) {
   const Summary s = summarize({4, 1, 100, 3, 2}, 0.2);
   // Sorted {1, 2, 3, 4, 100}; rank = p/100 * 4.
+  EXPECT_NEAR(s.p5, 1 + 0.2 * 1, 1e-9);     // rank 0.2
   EXPECT_DOUBLE_EQ(s.p50, 3.0);
   EXPECT_NEAR(s.p90, 4 + 0.6 * 96, 1e-9);   // rank 3.6
   EXPECT_NEAR(s.p95, 4 + 0.8 * 96, 1e-9);   // rank 3.8

@@ -52,6 +52,7 @@ class TuneObserver {
 };
 
 struct TuneResult {
+  std::string function;  // the function's name (SAM logical id or directory name), set by the caller
   Plan plan;
   Prices prices;
   std::string backend;  // Backend::describe()
