@@ -8,6 +8,7 @@
 #include "cli/invoke_command.h"
 #include "cli/option_checks.h"
 #include "cli/serve_command.h"
+#include "cli/report_command.h"
 #include "cli/tune_command.h"
 #include "util/error.h"
 
@@ -50,6 +51,8 @@ int run(int argc, char** argv) {
   add_invoke_command(app, exit_code);
   add_tune_command(app, exit_code);
   add_serve_command(app, exit_code);
+  add_report_command(app, exit_code);
+  add_compare_command(app, exit_code);
   if (argc <= 1) {
     std::cerr << "sweetspot: error: no command given\n\n" << app.help();
     return static_cast<int>(util::ExitCode::kUsage);

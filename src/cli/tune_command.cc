@@ -14,12 +14,15 @@
 #include "cli/function_options.h"
 #include "cli/option_checks.h"
 #include "cli/output_files.h"
+#include "cli/report_files.h"
 #include "engine/lambda_limits.h"
 #include "engine/local_backend.h"
 #include "report/json_result.h"
 #include "report/progress.h"
 #include "report/progress_lines.h"
+#include "report/result_model.h"
 #include "report/table.h"
+#include "report/terminal_chart.h"
 #include "tuner/tuner.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -48,7 +51,18 @@ struct TuneOptions {
   std::string prices;
   std::string json;
   bool quiet = false;
+  ReportFiles reports;
 };
+
+// The name results carry (compare refuses two of different functions): the
+// SAM logical id, else the code directory's name, as the engine names it.
+std::string function_name(const FunctionOptions& f) {
+  if (!f.function_id.empty()) return f.function_id;
+  std::error_code ec;
+  const std::filesystem::path dir = std::filesystem::weakly_canonical(f.code_dir, ec);
+  const std::string name = (ec ? std::filesystem::path(f.code_dir) : dir).filename().string();
+  return name.empty() ? "function" : name;
+}
 
 template <typename T>
 T or_usage_error(util::Result<T> result) {
@@ -152,7 +166,9 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
     throw Fatal(fmt::format("--arch {}: use x86_64 or arm64", o.arch));
   }
   const tuner::Plan plan = build_plan(o);
+  // Before any invoke: a run of minutes must not end in "cannot write".
   if (!o.json.empty()) check_output_writable("--json", o.json);
+  check_report_files(o.reports);
   const tuner::PriceTable table = load_price_table(o);
   // Checked before anything runs: a region missing from the table is a usage error.
   (void)find_prices(table, o, o.arch == "arm64" ? engine::Architecture::kArm64 : engine::Architecture::kX86_64);
@@ -200,14 +216,27 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
     std::cerr << fmt::format("sweetspot: interrupted: the {} size{} measured before it follow\n", result->sizes.size(),
                              result->sizes.size() == 1 ? "" : "s");
   }
+  result->function = function_name(o.function);
+
+  // Every rendering after the table reads the result back from its JSON, as
+  // `sweetspot report` reads a saved one: one path, the same pages.
+  const nlohmann::json document = report::to_json(*result);
+  auto model = report::read_result(document, "this run");
+  if (!model) throw Fatal("internal: the result does not read back: " + model.error().message,
+                          util::ExitCode::kEnvironment);
   report::write_report(std::cout, *result);
+  std::cout << '\n' << report::render_terminal_chart(*model);
+  if (!model->visualization_url.empty()) {
+    std::cout << "\nChart on lambda-power-tuning.show: " << model->visualization_url << '\n';
+  }
   std::cout.flush();
   if (!o.json.empty()) {
-    if (auto written = report::write_json(o.json, *result); !written) {
+    if (auto written = util::write_file_atomic(o.json, document.dump(2) + "\n"); !written) {
       throw Fatal("--json: " + written.error().message, util::ExitCode::kEnvironment);
     }
     std::cerr << "sweetspot: wrote " << o.json << (result->interrupted ? " (partial: interrupted)" : "") << '\n';
   }
+  write_report_files(o.reports, *model);
   print_error_hint(o, *result);
   std::cerr.flush();
   if (result->interrupted) return static_cast<int>(util::ExitCode::kInterrupted);
@@ -250,6 +279,7 @@ void add_tune_command(CLI::App& app, BackendFactory make_backend, int& exit_code
   cmd->add_option("--prices", o->prices, "@FILE: a price table replacing the built-in one (shape of data/prices.json)");
   cmd->add_option("--json", o->json, "Also write the result as JSON (a superset of AWS Lambda Power Tuning's) to FILE");
   cmd->add_flag("--quiet,-q", o->quiet, "No progress on stderr (a bar on a terminal, else one line per finished size)");
+  add_report_file_options(*cmd, o->reports);
   cmd->footer(
       "The table and recommendation go to stdout; progress to stderr (a bar on a terminal, else a line per size).\n"
       "Ctrl-C stops the run, prints the sizes measured so far (and writes them to --json) and exits 130.\n"
