@@ -33,7 +33,7 @@ struct LinearAxis {
 };
 
 LinearAxis linear_axis(double max) {
-  if (!(max > 0) || !std::isfinite(max)) max = 1;
+  if (!(max > 1e-9) || !std::isfinite(max)) max = 1;
   const double rough = max / 5;
   const double magnitude = std::pow(10, std::floor(std::log10(rough)));
   double step = magnitude * 10;
@@ -45,7 +45,7 @@ LinearAxis linear_axis(double max) {
   }
   LinearAxis axis;
   axis.max = std::ceil(max / step - 1e-9) * step;
-  for (double t = 0; t <= axis.max + step / 2; t += step) axis.ticks.push_back(t);
+  for (int i = 0; i <= 12 && i * step <= axis.max + step / 2; ++i) axis.ticks.push_back(i * step);
   return axis;
 }
 

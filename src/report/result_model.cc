@@ -19,7 +19,9 @@ using nlohmann::json;
 double number(const json& j, const char* key, double fallback = 0) {
   if (!j.is_object()) return fallback;
   auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : fallback;
+  if (it == j.end() || !it->is_number()) return fallback;
+  const double v = it->get<double>();
+  return std::isfinite(v) ? v : fallback;  // 1e999 parses as infinity
 }
 
 int integer(const json& j, const char* key, int fallback = 0) {
@@ -90,7 +92,7 @@ util::Result<ResultReport> read_sweetspot(const json& doc, std::string_view orig
         "... --json` again with this version",
         origin));
   }
-  r.format_version = version.get<int>();
+  r.format_version = integer(ss, "formatVersion", -1);
   if (r.format_version < 1 || r.format_version > kResultFormatVersion) {
     return util::fail(fmt::format("{}: result format version {} is not one this sweetspot reads (it reads 1 to {}); "
                                   "use the sweetspot that wrote it, or tune again",
@@ -138,7 +140,7 @@ util::Result<ResultReport> read_sweetspot(const json& doc, std::string_view orig
     s.successes = integer(j, "successes");
     if (const json& errors = member(j, "errors"); errors.is_object()) {
       for (const auto& [type, n] : errors.items()) {
-        if (n.is_number()) s.errors[type] = n.get<int>();
+        if (n.is_number()) s.errors[type] = integer(errors, type.c_str());
       }
     }
     s.duration = stats(member(j, "durationMs"));

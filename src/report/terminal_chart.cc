@@ -14,7 +14,8 @@ namespace {
 // A bar of `value / max` of `width` cells in eighths of a cell (U+2588..U+258F).
 std::string bar(double value, double max, int width) {
   static const char* kEighths[] = {"", "\u258F", "\u258E", "\u258D", "\u258C", "\u258B", "\u258A", "\u2589"};
-  const int eighths = max > 0 ? static_cast<int>(std::lround(std::clamp(value / max, 0.0, 1.0) * width * 8)) : 0;
+  const double fraction = max > 0 && std::isfinite(value / max) ? std::clamp(value / max, 0.0, 1.0) : 0.0;
+  const int eighths = static_cast<int>(std::lround(fraction * width * 8));
   std::string out;
   for (int i = 0; i < eighths / 8; ++i) out += "\u2588";
   out += kEighths[eighths % 8];
