@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <sys/types.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,12 +91,15 @@ class Cgroup {
   // A few preads on files kept open: cheap enough to call around every invoke.
   virtual Result<CgroupUsage> usage() const = 0;
   // Changes the CFS quota of a live group (cpus <= 0: no quota), e.g. between
-  // an environment's init and its invokes.
+  // an environment's init and its invokes, and reads it back: an error unless
+  // the kernel now enforces exactly that quota and period.
   virtual Result<void> set_cpu_quota(double cpus, std::chrono::microseconds period) = 0;
   // SIGKILLs every task (forks included) and waits until the group is empty
   // (error after 5 s). The group is left thawed and usable.
   virtual Result<void> kill_all() = 0;
   virtual bool empty() const = 0;
+  // Every process in the group, read whole however many there are.
+  virtual Result<std::vector<pid_t>> pids() const = 0;
 
  protected:
   Cgroup() = default;

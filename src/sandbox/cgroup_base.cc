@@ -9,6 +9,7 @@
 #include <charconv>
 #include <thread>
 
+#include "sandbox/procfs.h"
 #include "util/strings.h"
 
 namespace sweetspot::sandbox {
@@ -51,18 +52,12 @@ std::recursive_mutex& layout_mutex() {
 }
 
 Result<std::vector<pid_t>> read_procs(const fs::path& procs_file) {
-  auto text = read_control_file(procs_file);
+  auto text = read_kernel_file(procs_file);
   if (!text) {
     if (!fs::exists(procs_file)) return std::vector<pid_t>{};
     return std::unexpected(text.error());
   }
-  std::vector<pid_t> pids;
-  for (const std::string& line : util::split(*text, '\n')) {
-    pid_t pid = 0;
-    const auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), pid);
-    if (ec == std::errc() && pid > 0) pids.push_back(pid);
-  }
-  return pids;
+  return parse_pids(*text);
 }
 
 void poll_pause(int attempt) {
@@ -169,8 +164,11 @@ Result<std::unique_ptr<Cgroup>> Cgroup::create(const CgroupHost& host, std::stri
   // Never destroyed: it must outlive every group.
   static const auto* sweeper = new util::CleanupHook([host] { (void)remove_own_cgroups(host); });
   (void)sweeper;
-  return host.version == CgroupVersion::kV2 ? detail::create_v2(host, *dir_name, limits)
-                                            : detail::create_v1(host, *dir_name, limits);
+  auto created = host.version == CgroupVersion::kV2 ? detail::create_v2(host, *dir_name, limits)
+                                                    : detail::create_v1(host, *dir_name, limits);
+  // The request was valid: what failed is the host's (permissions, controllers).
+  if (!created) return std::unexpected(util::host_error(created.error()));
+  return created;
 }
 
 }  // namespace sweetspot::sandbox

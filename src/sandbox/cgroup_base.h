@@ -47,6 +47,7 @@ class CgroupBase : public Cgroup {
   std::vector<std::filesystem::path> directories() const override { return dirs_; }
   std::vector<std::filesystem::path> procs_files() const override;
   bool empty() const override;
+  Result<std::vector<pid_t>> pids() const override { return read_procs(procs_.path()); }
 
  protected:
   // `dirs` are the group's directories, `parents` the shared sweetspot/ directories

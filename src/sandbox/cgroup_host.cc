@@ -47,9 +47,18 @@ Result<std::vector<int>> allowed_cpus() {
   return ids;
 }
 
+Result<CgroupHost> detect_host();
+
 }  // namespace
 
 Result<CgroupHost> CgroupHost::detect() {
+  auto host = detect_host();
+  if (!host) return std::unexpected(util::host_error(host.error()));
+  return host;
+}
+
+namespace {
+Result<CgroupHost> detect_host() {
   auto mountinfo = read_control_file("/proc/self/mountinfo");
   if (!mountinfo) return std::unexpected(mountinfo.error());
   auto cpus = allowed_cpus();
@@ -117,5 +126,6 @@ Result<CgroupHost> CgroupHost::detect() {
   host.version = CgroupVersion::kV1;
   return host;
 }
+}  // namespace
 
 }  // namespace sweetspot::sandbox

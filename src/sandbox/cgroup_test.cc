@@ -10,6 +10,7 @@
 
 #include "sandbox/control_file.h"
 #include "sandbox/process.h"
+#include "sandbox/procfs.h"
 #include "sandbox/test_support.h"
 #include "util/strings.h"
 
@@ -133,6 +134,36 @@ TEST_F(CgroupTest, QuotaCanChangeOnALiveGroup) {
   }
 }
 
+TEST_F(CgroupTest, AQuotaTheKernelRefusesIsAnError) {
+  CgroupLimits limits;
+  limits.cpus = 2.0;
+  auto group = make("bad-quota", limits);
+  ASSERT_TRUE(group);
+  // A period under the kernel's 1 ms minimum is refused: the caller hears of it.
+  EXPECT_FALSE(group->set_cpu_quota(0.5, std::chrono::microseconds(500)).has_value());
+}
+
+TEST_F(CgroupTest, PidsListsEveryProcessOfABigGroup) {
+  auto group = make("many", CgroupLimits{});
+  ASSERT_TRUE(group);
+  // 800 processes: their pid list is ~5-6 KB, more than the page it was once read into.
+  auto parent = start_in(*group, "exec perl -e 'for (1..800) { fork() or do { sleep 1000; exit } } sleep 1000'");
+  ASSERT_TRUE(parent) << parent.error().message;
+  size_t seen = 0;
+  for (int i = 0; i < 1500 && seen < 801; ++i) {  // waits for the forks; asserts nothing about time
+    auto pids = group->pids();
+    ASSERT_TRUE(pids) << pids.error().message;
+    seen = pids->size();
+    if (seen < 801) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(seen, 801u);
+  auto pids = group->pids();
+  ASSERT_TRUE(pids);
+  EXPECT_EQ(std::count(pids->begin(), pids->end(), parent->pid()), 1);
+  for (pid_t pid : *pids) EXPECT_TRUE(fs::exists("/proc/" + std::to_string(pid))) << pid << " is not a whole pid";
+  ASSERT_TRUE(group->kill_all());
+}
+
 TEST_F(CgroupTest, SmallQuotaIsRaisedToTheKernelsMinimum) {
   CgroupLimits limits;
   limits.cpus = 0.01;  // 200 us of a 20 ms period: below the 1 ms minimum
@@ -239,16 +270,26 @@ TEST_F(CgroupTest, FrozenGroupUsesNoCpuAndThawResumesIt) {
   ASSERT_TRUE(group);
   auto spinner = start_in(*group, "while :; do :; done");
   ASSERT_TRUE(spinner) << spinner.error().message;
-  std::this_thread::sleep_for(20ms);
+  // Wait until it runs (no time asserted).
+  while (cpu_time(*group) == 0ns) std::this_thread::sleep_for(1ms);
   ASSERT_TRUE(group->freeze());
+  // freeze() returns once the kernel reports every task FROZEN. The CPU a task
+  // used before it stopped is charged to the group's counters only at its next
+  // tick or switch, up to a tick (4 ms) later: reading the counters at once is
+  // too early (the 3.85 ms this test once saw "while frozen"). Settle the
+  // accounting first; then nothing may run at all.
+  settle_cpu_accounting(spinner->pid());
   const auto frozen0 = cpu_time(*group);
-  std::this_thread::sleep_for(200ms);
+  const auto task0 = scheduled_time(spinner->pid());
+  std::this_thread::sleep_for(200ms);  // the idle period itself, not a wait for anything
   const auto frozen1 = cpu_time(*group);
   EXPECT_LT(frozen1 - frozen0, 1ms);
+  EXPECT_LT(scheduled_time(spinner->pid()) - task0, 1ms) << "the frozen task itself ran";
   EXPECT_FALSE(spinner->try_wait().has_value());
   ASSERT_TRUE(group->thaw());
-  std::this_thread::sleep_for(200ms);
-  EXPECT_GT(cpu_time(*group) - frozen1, 20ms);
+  // Thawed, it runs again: wait for 20 ms of CPU (however long a loaded machine takes).
+  for (int i = 0; i < 30000 && cpu_time(*group) - frozen1 < 20ms; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_GE(cpu_time(*group) - frozen1, 20ms) << "thaw did not resume it";
   // Freezing an already frozen group, and thawing a thawed one, are fine.
   ASSERT_TRUE(group->freeze());
   ASSERT_TRUE(group->freeze());

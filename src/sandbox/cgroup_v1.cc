@@ -66,9 +66,13 @@ class FrozenSentinel {
 };
 
 // quota = cpus x period, at least the kernel's 1 ms; cpus <= 0 lifts the quota.
+int64_t quota_us(double cpus, std::chrono::microseconds cpu_period) {
+  return cpus > 0 ? std::max<int64_t>(1000, std::llround(cpus * static_cast<double>(cpu_period.count()))) : -1;
+}
+
 Result<void> write_cpu_quota(const fs::path& cpu, double cpus, std::chrono::microseconds cpu_period) {
   const int64_t period = cpu_period.count();
-  const int64_t quota = cpus > 0 ? std::max<int64_t>(1000, std::llround(cpus * static_cast<double>(period))) : -1;
+  const int64_t quota = quota_us(cpus, cpu_period);
   // Lower the quota before a shorter period, so the pair is valid at each step.
   if (auto r = util::write_control_file(cpu / "cpu.cfs_quota_us", std::to_string(quota)); !r) return r;
   return util::write_control_file(cpu / "cpu.cfs_period_us", std::to_string(period));
@@ -121,7 +125,21 @@ class CgroupV1 final : public CgroupBase {
 
   Result<void> set_cpu_quota(double cpus, std::chrono::microseconds period) override {
     for (const auto& dir : directories()) {
-      if (fs::exists(dir / "cpu.cfs_quota_us")) return write_cpu_quota(dir, cpus, period);
+      if (!fs::exists(dir / "cpu.cfs_quota_us")) continue;
+      if (auto written = write_cpu_quota(dir, cpus, period); !written) return written;
+      // Read back: a quota the kernel did not take would leave INIT's burst CPU
+      // in every invoke without a word.
+      auto quota = read_control_file(dir / "cpu.cfs_quota_us");
+      auto set_period = read_control_file(dir / "cpu.cfs_period_us");
+      if (!quota) return std::unexpected(quota.error());
+      if (!set_period) return std::unexpected(set_period.error());
+      const std::string want_quota = std::to_string(quota_us(cpus, period));
+      if (util::trim(*quota) != want_quota || util::trim(*set_period) != std::to_string(period.count())) {
+        return util::fail("the CPU quota of " + dir.string() + " is " + std::string(util::trim(*quota)) + "/" +
+                          std::string(util::trim(*set_period)) + " us after writing " + want_quota + "/" +
+                          std::to_string(period.count()));
+      }
+      return {};
     }
     return util::fail("no cpu controller in this cgroup");
   }

@@ -28,11 +28,15 @@ struct V2Files {
 };
 
 // "quota period": quota = cpus x period, at least the kernel's 1 ms; "max" without one.
-Result<void> write_cpu_max(const fs::path& dir, double cpus, std::chrono::microseconds cpu_period) {
+std::string cpu_max(double cpus, std::chrono::microseconds cpu_period) {
   const int64_t period = cpu_period.count();
   const std::string quota = cpus > 0 ? std::to_string(std::max<int64_t>(1000, std::llround(cpus * period)))
                                      : std::string("max");
-  return util::write_control_file(dir / "cpu.max", quota + " " + std::to_string(period));
+  return quota + " " + std::to_string(period);
+}
+
+Result<void> write_cpu_max(const fs::path& dir, double cpus, std::chrono::microseconds cpu_period) {
+  return util::write_control_file(dir / "cpu.max", cpu_max(cpus, cpu_period));
 }
 
 class CgroupV2 final : public CgroupBase {
@@ -57,7 +61,17 @@ class CgroupV2 final : public CgroupBase {
   Result<void> thaw() override { return files_.freeze.write("0"); }
 
   Result<void> set_cpu_quota(double cpus, std::chrono::microseconds period) override {
-    return write_cpu_max(directories().front(), cpus, period);
+    const fs::path& dir = directories().front();
+    if (auto written = write_cpu_max(dir, cpus, period); !written) return written;
+    // Read back: a quota the kernel did not take would leave INIT's burst CPU in
+    // every invoke without a word.
+    auto now = read_control_file(dir / "cpu.max");
+    if (!now) return std::unexpected(now.error());
+    if (util::trim(*now) != cpu_max(cpus, period)) {
+      return util::fail("cpu.max of " + dir.string() + " is '" + std::string(util::trim(*now)) + "' after writing '" +
+                        cpu_max(cpus, period) + "'");
+    }
+    return {};
   }
 
   Result<CgroupUsage> usage() const override {

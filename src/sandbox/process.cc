@@ -323,7 +323,11 @@ Result<Process> Process::spawn(const SpawnOptions& options) {
     }
     if (n == static_cast<ssize_t>(sizeof failure)) {
       errno = failure.error;
-      return std::unexpected(util::errno_error(describe_step(failure, plan, options)));
+      util::Error error = util::errno_error(describe_step(failure, plan, options));
+      // What the program is and where it runs are the caller's input; sessions,
+      // namespaces, mounts and cgroups are the host's.
+      const bool input = failure.step == Step::kExec || failure.step == Step::kChdir;
+      return std::unexpected(input ? error : util::host_error(std::move(error)));
     }
     if (n != 0) return util::fail("cannot start " + plan.program + ": its set-up ended without a report");
     errno = pidfd_errno;

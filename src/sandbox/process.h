@@ -74,6 +74,8 @@ class Process {
   ~Process();  // SIGKILLs (with its process group) and reaps a child still running
 
   pid_t pid() const { return pid_; }
+  // Readable once the process has exited (for a poll loop); -1 once reaped.
+  int pidfd() const { return status_ ? -1 : pidfd_.get(); }
   // Blocks until the process exits; later calls return the same status.
   ExitStatus wait();
   std::optional<ExitStatus> try_wait();
