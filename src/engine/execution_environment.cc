@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -17,6 +16,7 @@
 #include "engine/lambda_limits.h"
 #include "engine/log_lines.h"
 #include "engine/runtime_launch.h"
+#include "sandbox/procfs.h"
 
 namespace sweetspot::engine {
 namespace {
@@ -39,35 +39,10 @@ std::string error_message_of(const std::string& body) {
   return "";
 }
 
-// From /proc: the runtime process alone, for --no-limits where no cgroup counts.
-// Kernel files read on every invoke: one open and read, no iostreams.
-std::string read_proc_file(const std::string& path) {
-  std::string out(4096, '\0');
-  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return {};
-  const ssize_t n = ::read(fd.get(), out.data(), out.size());
-  out.resize(n > 0 ? static_cast<size_t>(n) : 0);
-  return out;
-}
-
-int64_t proc_status_kb(pid_t pid, std::string_view key) {
-  const std::string status = read_proc_file("/proc/" + std::to_string(pid) + "/status");
-  const auto at = status.find(key);
-  return at == std::string::npos ? 0 : std::atoll(status.c_str() + at + key.size());
-}
-
-double proc_cpu_ms(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), {});
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string skip;
-  for (int i = 0; i < 11; ++i) fields >> skip;  // fields 3..13
-  long long utime = 0, stime = 0, cutime = 0, cstime = 0;
-  fields >> utime >> stime >> cutime >> cstime;
-  return 1000.0 * static_cast<double>(utime + stime + cutime + cstime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
+// A runtime writing without a newline still gets its output cut into lines of at
+// most this much (CloudWatch's largest log event is 256 KB): a log line never
+// grows sweetspot's memory without bound.
+constexpr size_t kMaxLogLineBytes = 256 * 1024;
 
 }  // namespace
 
@@ -163,11 +138,9 @@ util::Result<void> ExecutionEnvironment::start_runtime() {
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return util::fail_errno("cannot create the log pipe");
   util::UniqueFd log_write(pipe_fds[1]);
   log_read_.reset(pipe_fds[0]);
-  if (!log_wake_read_) {
-    if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return util::fail_errno("cannot create a pipe");
-    log_wake_read_.reset(pipe_fds[0]);
-    log_wake_write_.reset(pipe_fds[1]);
-  }
+  // Only our end is non-blocking: the runtime's writes block on a full pipe as on
+  // Lambda, ours never wait.
+  if (::fcntl(log_read_.get(), F_SETFL, O_NONBLOCK) != 0) return util::fail_errno("cannot set up the log pipe");
 
   sandbox::SpawnOptions spawn;
   spawn.argv = launch->argv;
@@ -191,33 +164,44 @@ util::Result<void> ExecutionEnvironment::start_runtime() {
   // cgroup before exec costs cgroup v1 an RCU grace period (~10 ms) that is the
   // sandbox's, not the function's, so it stays out of Init Duration.
   spawned_at_ = Clock::now();
-  if (!process) return util::fail("cannot start the runtime (" + launch->argv.front() + "): " + process.error().message);
+  if (!process) {
+    return util::fail("cannot start the runtime (" + launch->argv.front() + "): " + process.error().message,
+                      process.error().kind);
+  }
   process_.emplace(std::move(*process));
   log_write.reset();  // the child holds the only write end: EOF once it and its children are gone
 
-  reaper_ = std::thread([this] {
+  // The server's thread also reads the log and notices the runtime's exit: one
+  // thread per environment.
+  server_->watch(log_read_.get(), [this] { return read_log_once(); });
+  server_->watch(process_->pidfd(), [this] {
     const auto status = process_->wait();
     {
       std::lock_guard lock(exit_mutex_);
       exit_status_ = status;
     }
     server_->notify_runtime_exited();
+    return false;
   });
-  log_reader_ = std::thread([this] { read_log_loop(); });
   state_ = State::kInitializing;
   rss_sampled_since_init_ = false;
   return {};
 }
 
-void ExecutionEnvironment::apply_invoke_cpu() {
+util::Result<void> ExecutionEnvironment::apply_invoke_cpu() {
   if (cgroup_ && options_.init_cpu == InitCpu::kBurst) {
-    (void)cgroup_->set_cpu_quota(cpu_share(config_.memory_mb), options_.cpu_period);
+    if (auto set = cgroup_->set_cpu_quota(cpu_share(config_.memory_mb), options_.cpu_period); !set) {
+      return util::fail("cannot lower the CPU quota after INIT (the function would keep INIT's burst CPU): " +
+                        set.error().message);
+    }
   }
+  return {};
 }
 
 util::Result<void> ExecutionEnvironment::restart_runtime() {
   stop_runtime();
-  apply_invoke_cpu();  // the retried init runs inside the invoke, under its CPU
+  // The retried init runs inside the invoke, under its CPU.
+  if (auto cpu = apply_invoke_cpu(); !cpu) return cpu;
   auto server = RuntimeApiServer::create({.on_idle = [this] { freeze(); }, .on_wake = [this] { thaw(); }});
   if (!server) return std::unexpected(server.error());
   server_ = std::move(*server);
@@ -225,7 +209,7 @@ util::Result<void> ExecutionEnvironment::restart_runtime() {
 }
 
 void ExecutionEnvironment::stop_runtime() {
-  if (server_) server_->detach_hooks();
+  if (server_) server_->detach_hooks();  // no freeze or thaw runs from here on
   if (cgroup_) {
     if (frozen_) (void)cgroup_->thaw();
     (void)cgroup_->kill_all();
@@ -235,14 +219,11 @@ void ExecutionEnvironment::stop_runtime() {
     process_->kill(SIGKILL);
   }
   frozen_ = false;
-  if (reaper_.joinable()) reaper_.join();
-  if (log_reader_.joinable()) {
-    const char byte = 1;
-    (void)!::write(log_wake_write_.get(), &byte, 1);
-    log_reader_.join();
-    char sink[16];
-    while (::read(log_wake_read_.get(), sink, sizeof sink) > 0) {
-    }
+  if (server_) server_->unwatch_all();  // the process and the log are ours alone again
+  if (process_) {
+    const auto status = process_->wait();
+    std::lock_guard lock(exit_mutex_);
+    if (!exit_status_) exit_status_ = status;
   }
   drain_log();
   log_read_.reset();
@@ -283,8 +264,9 @@ ExecutionEnvironment::UsageSnapshot ExecutionEnvironment::read_usage() const {
       snap.oom_kills = usage->oom_kills;
     }
   } else if (process_) {
-    snap.cpu_ms = proc_cpu_ms(process_->pid());
-    snap.peak_bytes = proc_status_kb(process_->pid(), "VmHWM:") * 1024;
+    // --no-limits: no cgroup counts, so the runtime process alone, from /proc.
+    snap.cpu_ms = std::chrono::duration<double, std::milli>(sandbox::process_cpu_time(process_->pid())).count();
+    snap.peak_bytes = sandbox::peak_resident_bytes(process_->pid());
   }
   return snap;
 }
@@ -295,54 +277,30 @@ ExecutionEnvironment::UsageSnapshot ExecutionEnvironment::read_usage() const {
 // the end of every invoke, and the larger. (Anonymous memory, the part that
 // peaks inside an invoke, is charged to the cgroup and so in its mark.)
 int64_t ExecutionEnvironment::environment_peak_bytes(const UsageSnapshot& usage) {
-  static const int64_t page_bytes = ::sysconf(_SC_PAGESIZE);
   // After a cold start, each process's own high-water mark (VmHWM), which holds
   // init's peak; on warm invokes the cheaper resident set.
   const bool after_init = !rss_sampled_since_init_;
   rss_sampled_since_init_ = true;
-  // /proc/<pid>/statm: its second field is the resident set in pages; far
-  // cheaper for the kernel to produce than /proc/<pid>/status.
-  auto resident_bytes = [](long pid) {
-    const std::string statm = read_proc_file("/proc/" + std::to_string(pid) + "/statm");
-    const char* p = statm.c_str();
-    char* end = nullptr;
-    std::strtoll(p, &end, 10);
-    return std::strtoll(end, nullptr, 10) * page_bytes;
-  };
   int64_t rss = 0;
   if (cgroup_) {
-    const auto procs = cgroup_->procs_files();
-    if (!procs.empty()) {
-      const std::string pids = read_proc_file(procs.front());
-      for (const char* p = pids.c_str(); *p != '\0';) {
-        char* end = nullptr;
-        const long pid = std::strtol(p, &end, 10);
-        if (end == p) break;
-        rss += after_init ? proc_status_kb(static_cast<pid_t>(pid), "VmHWM:") * 1024 : resident_bytes(pid);
-        p = end;
-      }
+    if (auto pids = cgroup_->pids()) {
+      for (pid_t pid : *pids) rss += after_init ? sandbox::peak_resident_bytes(pid) : sandbox::resident_bytes(pid);
     }
   } else if (process_) {
-    rss = proc_status_kb(process_->pid(), "VmHWM:") * 1024;
+    rss = sandbox::peak_resident_bytes(process_->pid());
   }
   peak_rss_bytes_ = std::max(peak_rss_bytes_, rss);
   return std::max(usage.peak_bytes, peak_rss_bytes_);
 }
 
-void ExecutionEnvironment::read_log_loop() {
+bool ExecutionEnvironment::read_log_once() {
   char buffer[16384];
-  while (true) {
-    pollfd fds[2] = {{log_read_.get(), POLLIN, 0}, {log_wake_read_.get(), POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    if (fds[1].revents != 0) return;
-    std::lock_guard lock(log_mutex_);
-    const ssize_t n = ::read(log_read_.get(), buffer, sizeof buffer);
-    if (n <= 0) return;  // EOF: every writer is gone
-    consume_log_bytes(std::string_view(buffer, static_cast<size_t>(n)));
-  }
+  std::lock_guard lock(log_mutex_);
+  const ssize_t n = ::read(log_read_.get(), buffer, sizeof buffer);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
+  if (n <= 0) return false;  // EOF: every writer is gone
+  consume_log_bytes(std::string_view(buffer, static_cast<size_t>(n)));
+  return true;
 }
 
 // Everything the runtime wrote before it posted its result is already in the
@@ -352,9 +310,7 @@ void ExecutionEnvironment::drain_log() {
   std::lock_guard lock(log_mutex_);
   char buffer[16384];
   while (true) {
-    pollfd fd{log_read_.get(), POLLIN, 0};
-    if (::poll(&fd, 1, 0) <= 0 || (fd.revents & POLLIN) == 0) break;
-    const ssize_t n = ::read(log_read_.get(), buffer, sizeof buffer);
+    const ssize_t n = ::read(log_read_.get(), buffer, sizeof buffer);  // non-blocking
     if (n <= 0) break;
     consume_log_bytes(std::string_view(buffer, static_cast<size_t>(n)));
   }
@@ -366,15 +322,23 @@ void ExecutionEnvironment::drain_log() {
 }
 
 void ExecutionEnvironment::consume_log_bytes(std::string_view bytes) {
-  partial_line_.append(bytes);
-  size_t start = 0;
-  while (true) {
-    const size_t nl = partial_line_.find('\n', start);
-    if (nl == std::string::npos) break;
-    emit(std::string_view(partial_line_).substr(start, nl - start + 1));
-    start = nl + 1;
+  while (!bytes.empty()) {
+    const size_t room = kMaxLogLineBytes - partial_line_.size();
+    const size_t nl = bytes.substr(0, room).find('\n');
+    if (nl != std::string_view::npos) {
+      partial_line_.append(bytes.substr(0, nl + 1));
+      bytes.remove_prefix(nl + 1);
+    } else if (bytes.size() >= room) {
+      partial_line_.append(bytes.substr(0, room));  // a full line's worth without a newline: cut it here
+      bytes.remove_prefix(room);
+      partial_line_ += '\n';
+    } else {
+      partial_line_.append(bytes);
+      return;
+    }
+    emit(partial_line_);
+    partial_line_.clear();
   }
-  partial_line_.erase(0, start);
 }
 
 void ExecutionEnvironment::emit(std::string_view line) {
@@ -441,41 +405,57 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
   }
 
   const UsageSnapshot at_spawn{};
+  const auto timeout = std::chrono::microseconds(static_cast<int64_t>(std::llround(config_.timeout_s * 1e6)));
+  // One deadline per invoke: set when the invoke's clock starts (the event handed
+  // over, or a retried init begun), and never renewed inside it.
+  std::optional<Clock::time_point> deadline;
+  auto timed_out = [&](Invocation r) {
+    // Duration counts from the same start as the deadline, so it is never below
+    // the timeout (the wait returned at or after the deadline).
+    r.duration_ms = util::elapsed_ms(*deadline - timeout, Clock::now());
+    if (server_) server_->abandon_current();
+    stop_runtime();
+    {
+      std::lock_guard lock(log_mutex_);
+      emit(timeout_line(r.request_id, config_.timeout_s));
+    }
+    std::string message = "RequestId: " + r.request_id + " Error: " + timeout_message(config_.timeout_s);
+    r = fail_invocation(std::move(r), Outcome::kTimeout, "Sandbox.Timedout", std::move(message));
+    return finish(r, config_.timeout_s * 1000.0);
+  };
+
   double retried_init_ms = 0;
   if (state_ == State::kInitializing) {
     // INIT: up to 10 s; then Lambda retries init inside the invoke, under the
     // function's timeout.
     auto init_deadline = spawned_at_ + std::chrono::milliseconds(static_cast<int64_t>(kInitLimitS * 1000));
     WaitResult waited = server_->wait_for_init(init_deadline);
+    bool retried = false;
     if (waited == WaitResult::kDeadline) {
       // The suppressed init is reported; the retry runs inside this invoke, so
       // its time counts in the invoke's duration and against its timeout.
       inv.init_duration_ms = util::elapsed_ms(spawned_at_, Clock::now());
+      deadline = Clock::now() + timeout;
       if (auto restarted = restart_runtime(); !restarted) {
+        stop_runtime();
         return fail_invocation(inv, Outcome::kInitError, "Runtime.Unknown", restarted.error().message);
       }
-      const auto retry_started = spawned_at_;
-      waited = server_->wait_for_init(retry_started + std::chrono::microseconds(
-                                                          static_cast<int64_t>(std::llround(config_.timeout_s * 1e6))));
+      retried = true;
+      waited = server_->wait_for_init(*deadline);
       if (waited == WaitResult::kDeadline) {
-        inv.duration_ms = util::elapsed_ms(retry_started, Clock::now());
-        stop_runtime();
         {
           std::lock_guard lock(log_mutex_);
           emit(start_line(inv.request_id));
-          emit(timeout_line(inv.request_id, config_.timeout_s));
         }
-        Invocation r = fail_invocation(inv, Outcome::kTimeout, "Sandbox.Timedout",
-                                       "RequestId: " + inv.request_id + " Error: " + timeout_message(config_.timeout_s));
-        return finish(r, config_.timeout_s * 1000.0);
+        return timed_out(inv);
       }
-      retried_init_ms = util::elapsed_ms(retry_started, Clock::now());
+      retried_init_ms = util::elapsed_ms(*deadline - timeout, Clock::now());
     } else {
       inv.init_duration_ms = util::elapsed_ms(spawned_at_, waited == WaitResult::kDone ? server_->init_done_at() : Clock::now());
     }
     if (waited == WaitResult::kInitError) {
       const RuntimeReport report = *server_->init_error();
-      inv.init_duration_ms = util::elapsed_ms(spawned_at_, report.at);
+      if (!retried) inv.init_duration_ms = util::elapsed_ms(spawned_at_, report.at);
       {
         std::lock_guard lock(log_mutex_);
         emit(start_line(inv.request_id));
@@ -498,7 +478,15 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
       return finish(r);
     }
     state_ = State::kReady;
-    apply_invoke_cpu();  // the runtime waits, frozen, in /next: nothing runs in between
+    // The runtime waits in /next (frozen): nothing runs between INIT's burst CPU
+    // and the invoke's share. A quota that does not take is an error, not a
+    // silently faster function.
+    if (!retried) {
+      if (auto cpu = apply_invoke_cpu(); !cpu) {
+        stop_runtime();
+        return fail_invocation(inv, Outcome::kInitError, "Sandbox.Error", cpu.error().message);
+      }
+    }
   }
 
   // A warm environment has been frozen since the last reading: reuse it rather
@@ -509,18 +497,19 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
     std::lock_guard lock(log_mutex_);
     emit(start_line(inv.request_id));
   }
-  const auto timeout = std::chrono::microseconds(static_cast<int64_t>(std::llround(config_.timeout_s * 1e6)));
+  const auto sent_at = Clock::now();
+  if (!deadline) deadline = sent_at + timeout;
   InvokeEvent event;
   event.request_id = inv.request_id;
   event.payload = input.payload;
-  event.deadline_epoch_ms = util::epoch_ms_now() + std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count();
+  event.deadline_epoch_ms =
+      util::epoch_ms_now() + std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - sent_at).count();
   event.function_arn = function_arn_;
   event.trace_id = new_trace_id();
   event.client_context = input.client_context;
   event.cognito_identity = input.cognito_identity;
-  const auto sent_at = Clock::now();
   server_->deliver(std::move(event));
-  const WaitResult waited = server_->wait_for_result(sent_at + timeout);
+  const WaitResult waited = server_->wait_for_result(*deadline);
 
   if (waited == WaitResult::kDone) {
     const RuntimeReport report = server_->take_result();
@@ -549,7 +538,8 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
     return finish(inv);
   }
 
-  inv.duration_ms = util::elapsed_ms(server_->delivered_at() > sent_at ? server_->delivered_at() : sent_at, Clock::now());
+  const auto delivered = server_->delivered_at();
+  inv.duration_ms = util::elapsed_ms(delivered > sent_at ? delivered : sent_at, Clock::now()) + retried_init_ms;
   if (waited == WaitResult::kRuntimeExited) {
     Invocation r = exit_error(inv, before);
     return finish(r);
@@ -559,15 +549,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
   const UsageSnapshot after = read_usage();
   inv.max_memory_used_mb = bytes_to_reported_mb(environment_peak_bytes(after));
   inv.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);
-  server_->abandon_current();
-  stop_runtime();
-  {
-    std::lock_guard lock(log_mutex_);
-    emit(timeout_line(inv.request_id, config_.timeout_s));
-  }
-  Invocation r = fail_invocation(inv, Outcome::kTimeout, "Sandbox.Timedout",
-                                 "RequestId: " + inv.request_id + " Error: " + timeout_message(config_.timeout_s));
-  return finish(r, config_.timeout_s * 1000.0);
+  return timed_out(inv);
 }
 
 }  // namespace sweetspot::engine

@@ -11,7 +11,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "engine/engine_events.h"
 #include "engine/function_config.h"
@@ -84,14 +83,15 @@ class ExecutionEnvironment {
   ExecutionEnvironment(const FunctionConfig& config, const EnvironmentOptions& options, int id);
   util::Result<void> start_runtime();
   void stop_runtime();
-  void apply_invoke_cpu();  // after init: the memory-proportional quota
+  util::Result<void> apply_invoke_cpu();  // after init: the memory-proportional quota
   util::Result<void> restart_runtime();  // after an init that overran its 10 s
   UsageSnapshot read_usage() const;
   int64_t environment_peak_bytes(const UsageSnapshot& usage);
   void freeze();
   void thaw();
-  // Log plumbing: the runtime's stdout and stderr arrive on one pipe.
-  void read_log_loop();
+  // Log plumbing: the runtime's stdout and stderr arrive on one pipe, read on the
+  // Runtime API server's thread (no thread of its own).
+  bool read_log_once();
   void drain_log();
   void consume_log_bytes(std::string_view bytes);
   void emit(std::string_view line);
@@ -106,19 +106,16 @@ class ExecutionEnvironment {
   std::unique_ptr<sandbox::Cgroup> cgroup_;
   std::unique_ptr<RuntimeApiServer> server_;
   std::optional<sandbox::Process> process_;
-  std::thread reaper_;
   util::Clock::time_point spawned_at_{};
   State state_ = State::kInitializing;
-  bool frozen_ = false;
-  int64_t peak_rss_bytes_ = 0;
+  std::atomic<bool> frozen_ = false;  // set by the server's hooks, read after detach_hooks()
+  int64_t peak_rss_bytes_ = 0;  // largest sum of the processes' peak RSS seen
   bool rss_sampled_since_init_ = false;
-  std::optional<UsageSnapshot> last_usage_;  // at the end of the last successful invoke  // largest sum of the processes' peak RSS seen
+  std::optional<UsageSnapshot> last_usage_;  // at the end of the last successful invoke
   std::optional<sandbox::ExitStatus> exit_status_;
   std::mutex exit_mutex_;
 
   util::UniqueFd log_read_;
-  util::UniqueFd log_wake_read_, log_wake_write_;  // stops the log reader
-  std::thread log_reader_;
   std::mutex log_mutex_;
   std::string partial_line_;
   std::string invoke_log_;  // this invoke's lines, for Invocation::log_tail

@@ -142,7 +142,7 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
   // Each worker owns at most one environment: a warm environment serves one
   // invoke at a time, and concurrent invokes get environments of their own.
   const bool reuse = batch.keep_warm && batch.start == StartPolicy::kWarm;
-  auto worker = [&] {
+  auto serve = [&] {
     std::unique_ptr<ExecutionEnvironment> env = reuse ? take_idle(batch.memory_mb) : nullptr;
     while (true) {
       const size_t i = next++;
@@ -169,6 +169,17 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
       if (observer) observer->on_invocation(results[i]);
     }
     if (reuse && env && env->alive() && !util::interrupted()) keep_idle(batch.memory_mb, std::move(env));
+  };
+  // No exception may leave a worker thread (it would end the program with the
+  // environments' cgroups and frozen processes left behind): an observer's or
+  // the library's exception ends the batch as an error, after `env` is torn down.
+  auto worker = [&] {
+    try {
+      serve();
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mutex);
+      if (!failure) failure = util::Error{std::string("internal error while invoking: ") + e.what(), util::ErrorKind::kInternal};
+    }
   };
 
   const int workers = std::max(1, std::min<int>(batch.concurrency, static_cast<int>(batch.payloads.size())));

@@ -144,5 +144,73 @@ TEST_F(RuntimeApiServerTest, WaitForResultTimesOut) {
   EXPECT_EQ(server->wait_for_result(util::Clock::now() + 20ms), WaitResult::kDeadline);
 }
 
+TEST(RuntimeApiServerHooks, AFreezeInProgressBlocksNoWaitAndNoResult) {
+  // The idle hook blocks (as a freeze polling the kernel can) until released:
+  // meanwhile every call of the environment's side must go on.
+  std::mutex gate;
+  std::unique_lock hold(gate);
+  std::atomic<bool> idle_entered{false};
+  auto created = RuntimeApiServer::create({.on_idle = [&] {
+                                             idle_entered = true;
+                                             std::lock_guard wait_for_release(gate);
+                                           },
+                                           .on_wake = [] {}});
+  ASSERT_TRUE(created.has_value());
+  auto& server = **created;
+  httplib::Client client("http://" + server.address());
+  client.set_read_timeout(60, 0);
+  std::thread runtime([&] { client.Get("/2018-06-01/runtime/invocation/next"); });
+  EXPECT_EQ(server.wait_for_init(util::Clock::now() + 60s), WaitResult::kDone);
+  while (!idle_entered) std::this_thread::yield();
+  // The hook is running now; none of these may wait for it.
+  (void)server.init_done_at();
+  (void)server.init_error();
+  (void)server.delivered_at();
+  EXPECT_EQ(server.wait_for_result(util::Clock::now()), WaitResult::kDeadline);
+  server.notify_runtime_exited();
+  EXPECT_EQ(server.wait_for_result(util::Clock::now() + 60s), WaitResult::kRuntimeExited);
+  hold.unlock();
+  server.detach_hooks();
+  client.stop();
+  runtime.join();
+}
+
+TEST_F(RuntimeApiServerTest, RemembersOnlyRecentRequestIds) {
+  httplib::Client poster("http://" + server->address());
+  const size_t n = RuntimeApiServer::kRememberedIds + 8;
+  for (size_t i = 0; i < n; ++i) {
+    std::thread runtime([&] { client->Get(base + "/invocation/next"); });
+    server->deliver(event("id-" + std::to_string(i)));
+    runtime.join();
+    ASSERT_EQ(poster.Post(base + "/invocation/id-" + std::to_string(i) + "/response", "{}", "application/json")->status,
+              202);
+    ASSERT_EQ(server->wait_for_result(util::Clock::now() + 10s), WaitResult::kDone);
+    server->take_result();
+  }
+  EXPECT_EQ(poster.Post(base + "/invocation/id-" + std::to_string(n - 1) + "/response", "{}", "application/json")->status,
+            403)
+      << "a recent id answered twice is out of turn";
+  EXPECT_EQ(poster.Post(base + "/invocation/id-0/response", "{}", "application/json")->status, 400)
+      << "an id long gone is unknown, as on Lambda; the set stays bounded";
+}
+
+TEST_F(RuntimeApiServerTest, UnknownPathsAndMethodsAreRefused) {
+  EXPECT_EQ(client->Get("/2018-06-01/runtime/nothing")->status, 404);
+  EXPECT_EQ(client->Get("/other")->status, 404);
+  EXPECT_EQ(client->Post(base + "/invocation/next", "{}", "application/json")->status, 405);
+}
+
+TEST_F(RuntimeApiServerTest, ErrorBodyOverSixMegabytesIsRefusedToo) {
+  std::thread runtime([&] { client->Get(base + "/invocation/next"); });
+  server->deliver(event("req-big-error"));
+  runtime.join();
+  auto posted = client->Post(base + "/invocation/req-big-error/error", std::string(kMaxPayloadBytes + 1, 'e'),
+                             "application/json");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 413);
+  ASSERT_EQ(server->wait_for_result(util::Clock::now() + 10s), WaitResult::kDone);
+  EXPECT_EQ(server->take_result().kind, RuntimeReport::Kind::kResponseTooLarge);
+}
+
 }  // namespace
 }  // namespace sweetspot::engine

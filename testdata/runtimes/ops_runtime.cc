@@ -3,12 +3,17 @@
 // Environment: INIT_SLEEP_MS delays the first /next (a slow init), INIT_SPIN_MS
 // burns CPU before it; INIT_FAIL posts
 // an init error; INIT_EXIT exits during init.
+// A few ops misbehave at the HTTP level on purpose (raw_response, flood_response,
+// huge_header): they talk to the Runtime API over a raw socket.
 #include <httplib.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <netinet/in.h>
@@ -207,12 +212,41 @@ json handle(const json& ev) {
   throw std::runtime_error("unknown op " + op);
 }
 
+std::string from_hex(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  return out;
+}
+
+// Sends `head` then `body_bytes` bytes of 'x' (in 1 MB writes, stopping at the
+// first failed write) on a new connection; returns the status of the answer, or 0.
+int raw_request(const std::string& api, const std::string& head, size_t body_bytes) {
+  const auto colon = api.rfind(':');
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(std::atoi(api.c_str() + colon + 1)));
+  inet_pton(AF_INET, api.substr(0, colon).c_str(), &addr.sin_addr);
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return 0;
+  bool ok = send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size());
+  const std::string chunk(1 << 20, 'x');
+  for (size_t sent = 0; ok && sent < body_bytes; sent += chunk.size()) {
+    const size_t n = std::min(chunk.size(), body_bytes - sent);
+    ok = send(fd, chunk.data(), n, MSG_NOSIGNAL) == static_cast<ssize_t>(n);
+  }
+  char answer[256] = {};
+  const ssize_t n = recv(fd, answer, sizeof answer - 1, 0);
+  close(fd);
+  return n > 12 ? std::atoi(answer + 9) : 0;
+}
+
 }  // namespace
 
 int main() {
-  const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API");
-  if (!api) return 2;
-  httplib::Client client(std::string("http://") + api);
+  const char* api_env = std::getenv("AWS_LAMBDA_RUNTIME_API");
+  if (!api_env) return 2;
+  const std::string api = api_env;
+  httplib::Client client("http://" + api);
   client.set_read_timeout(3600, 0);
   client.set_keep_alive(true);
   client.set_tcp_nodelay(true);  // as curl (and so aws-lambda-cpp) does
@@ -231,6 +265,34 @@ int main() {
     if (!next) return 3;
     const std::string id = next->get_header_value("Lambda-Runtime-Aws-Request-Id");
     const json ev = mixed(json::parse(next->body, nullptr, false));
+    const std::string op = ev.is_object() ? ev.value("op", "") : "";
+    const std::string response_path = base + "/invocation/" + id + "/response";
+    if (op == "raw_response") {  // bytes as they are, UTF-8 or not
+      client.Post(response_path, from_hex(ev.value("hex", std::string())), "application/octet-stream");
+      continue;
+    }
+    if (op == "flood_response") {  // declares and sends far more than 6 MB
+      const size_t bytes = static_cast<size_t>(ev.value("mb", 800)) << 20;
+      const int status = raw_request(api, "POST " + response_path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                              std::to_string(bytes) + "\r\n\r\n", bytes);
+      std::fprintf(stderr, "flood answered %d\n", status);
+      continue;
+    }
+    if (op == "huge_header") {  // a header line of `kb` KB, then a proper response
+      const std::string head = "POST " + response_path + " HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                               std::string(static_cast<size_t>(ev.value("kb", 1024)) << 10, 'h') +
+                               "\r\nContent-Length: 2\r\n\r\n{}";
+      const int status = raw_request(api, head, 0);
+      client.Post(response_path, json{{"huge_header_status", status}}.dump(), "application/json");
+      continue;
+    }
+    if (op == "print_unterminated") {  // output without a newline
+      const std::string text(static_cast<size_t>(ev.value("kb", 1024)) << 10, 'p');
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      std::fflush(stdout);
+      client.Post(response_path, R"({"printed":true})", "application/json");
+      continue;
+    }
     try {
       json out = handle(ev);
       if (ev.is_object() && ev.value("with_headers", false)) {
