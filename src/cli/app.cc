@@ -71,6 +71,11 @@ int run(int argc, char** argv) {
   } catch (const util::Fatal& e) {
     std::cerr << "sweetspot: error: " << e.what() << '\n';
     return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    // A library's exception (e.g. JSON output): a bug, but the stack unwinds, so
+    // every execution environment is torn down and nothing is left behind.
+    std::cerr << "sweetspot: internal error: " << e.what() << '\n';
+    return static_cast<int>(util::ExitCode::kInternal);
   }
   return exit_code;
 }

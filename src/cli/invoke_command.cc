@@ -32,7 +32,7 @@ class ResultPrinter : public engine::InvokeObserver {
   explicit ResultPrinter(bool json) : json_(json) {}
   void on_invocation(const engine::Invocation& inv) override {
     if (json_) {
-      std::cout << invocation_to_json(inv).dump() << '\n';
+      std::cout << invocation_json_line(inv) << '\n';
     } else {
       std::cout << inv.response << '\n';
     }
@@ -77,7 +77,7 @@ int run_invoke(const InvokeOptions& o) {
   batch.concurrency = o.concurrency;
   ResultPrinter printer(o.json);
   auto ran = backend->run(batch, &printer);
-  if (!ran) throw util::Fatal(ran.error().message, util::ExitCode::kUsage);
+  if (!ran) throw util::Fatal(ran.error());  // exit 3 when the host cannot, 2 for bad input
   return printer.any_failed() ? static_cast<int>(util::ExitCode::kFunctionError) : 0;
 }
 

@@ -76,6 +76,19 @@ TEST(InvokeCommand, JsonRecordsColdThenWarm) {
   }
 }
 
+TEST(InvokeCommand, NonUtf8ResponseIsCarriedLosslessly) {
+  SWEETSPOT_REQUIRE_CGROUPS(host);
+  const std::string payload = R"({"op":"raw_response","hex":"ff00fec328"})";
+  auto r = run_command({kSweetspot, "invoke", kOps, "--json", "--payload", payload});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json record = json::parse(r.out);
+  EXPECT_TRUE(record["response"].is_null());
+  EXPECT_EQ(record["responseBase64"], "/wD+wyg=");  // base64 of ff 00 fe c3 28
+  auto raw = run_command({kSweetspot, "invoke", kOps, "--payload", payload});
+  ASSERT_EQ(raw.exit_code, 0) << raw.err;
+  EXPECT_EQ(raw.out, std::string("\xff\x00\xfe\xc3\x28\n", 6)) << "without --json the bytes go out as they are";
+}
+
 TEST(InvokeCommand, FunctionErrorExitsOneWithTheErrorBody) {
   SWEETSPOT_REQUIRE_CGROUPS(host);
   auto r = run_command({kSweetspot, "invoke", kOps, "--payload", R"({"op":"nope"})"});

@@ -10,5 +10,11 @@
 
 int main(int argc, char** argv) {
   sweetspot::util::install_interrupt_watcher();
-  return sweetspot::cli::run(argc, argv);
+  try {
+    return sweetspot::cli::run(argc, argv);
+  } catch (...) {
+    // cli::run catches every std::exception; this is for anything else thrown.
+    std::cerr << "sweetspot: internal error: unknown exception\n";
+    return static_cast<int>(sweetspot::util::ExitCode::kInternal);
+  }
 }

@@ -210,7 +210,7 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
   auto result = tuner::tune(*backend, plan, prices, observer, local ? &probe : nullptr);
   backend.reset();  // every environment gone before anything is printed
   if (bar) bar->finish();
-  if (!result) throw Fatal(result.error().message);
+  if (!result) throw Fatal(result.error());  // its kind picks the exit status
 
   if (result->interrupted) {
     std::cerr << fmt::format("sweetspot: interrupted: the {} size{} measured before it follow\n", result->sizes.size(),
