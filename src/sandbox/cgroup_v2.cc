@@ -61,7 +61,7 @@ class CgroupV2 final : public CgroupBase {
   Result<void> thaw() override { return files_.freeze.write("0"); }
 
   Result<void> set_cpu_quota(double cpus, std::chrono::microseconds period) override {
-    const fs::path& dir = directories().front();
+    const fs::path dir = directories().front();  // a copy: directories() returns by value
     if (auto written = write_cpu_max(dir, cpus, period); !written) return written;
     // Read back: a quota the kernel did not take would leave INIT's burst CPU in
     // every invoke without a word.

@@ -203,6 +203,25 @@ json handle(const json& ev) {
     }
     return vars;
   }
+  if (op == "cpu_throttled") {  // how often the CFS quota has stopped this environment (cpu.stat)
+    std::ifstream cgroups("/proc/self/cgroup");
+    for (std::string line; std::getline(cgroups, line);) {
+      const auto first = line.find(':'), second = line.find(':', first + 1);
+      const std::string controllers = line.substr(first + 1, second - first - 1), path = line.substr(second + 1);
+      std::vector<std::string> dirs;
+      if (controllers.empty()) dirs.push_back("/sys/fs/cgroup" + path);  // v2
+      if (controllers == "cpu" || controllers.starts_with("cpu,")) dirs.push_back("/sys/fs/cgroup/" + controllers + path);
+      for (const auto& dir : dirs) {
+        std::ifstream stat(dir + "/cpu.stat");
+        for (std::string key; stat >> key;) {
+          long long value = 0;
+          stat >> value;
+          if (key == "nr_throttled") return {{"nr_throttled", value}};
+        }
+      }
+    }
+    return {{"nr_throttled", nullptr}};
+  }
   if (op == "big_response") return {{"data", std::string(ev.value("bytes", 7 << 20), 'x')}};
   if (op == "print") {
     std::printf("%s\n", ev.value("text", std::string("hello")).c_str());
