@@ -13,6 +13,7 @@ const char* to_string(Outcome outcome) {
     case Outcome::kRuntimeExit: return "runtime exit";
     case Outcome::kInitError: return "init error";
     case Outcome::kPayloadTooLarge: return "payload too large";
+    case Outcome::kInvokeFailed: return "invoke failed";
   }
   return "unknown";
 }

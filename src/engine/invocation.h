@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sweetspot::engine {
 
@@ -18,6 +19,7 @@ enum class Outcome {
   kRuntimeExit,    // Runtime.ExitError: the runtime died
   kInitError,      // the runtime reported /init/error or init timed out
   kPayloadTooLarge,  // RequestEntityTooLarge / Function.ResponseSizeTooLarge
+  kInvokeFailed,     // the Lambda API refused or lost the invoke, or measured nothing (AWS backend)
 };
 
 const char* to_string(Outcome outcome);
@@ -41,5 +43,20 @@ struct Invocation {
 
   bool ok() const { return outcome == Outcome::kSuccess; }
 };
+
+// The measurements of a REPORT line (engine/log_lines.h writes it; the AWS
+// backend reads Lambda's back from the log tail).
+struct ReportFields {
+  std::string request_id;
+  double duration_ms = 0;
+  int64_t billed_duration_ms = 0;
+  int memory_mb = 0;
+  int max_memory_used_mb = 0;
+  std::optional<double> init_duration_ms;
+};
+
+// Reads the last REPORT line in `log`; nullopt when there is none, or when it
+// lacks Duration or Billed Duration. Fields it does not know (e.g. XRAY) are skipped.
+std::optional<ReportFields> parse_report(std::string_view log);
 
 }  // namespace sweetspot::engine

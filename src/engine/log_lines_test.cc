@@ -34,6 +34,43 @@ TEST(LogLines, WarmReportHasNoInitDuration) {
   EXPECT_TRUE(line.ends_with("Max Memory Used: 12 MB\t\n"));
 }
 
+TEST(LogLines, ReportIsReadBackFromALogTail) {
+  Invocation inv;
+  inv.request_id = "req-1";
+  inv.duration_ms = 102.25;
+  inv.billed_duration_ms = 253;
+  inv.memory_mb = 512;
+  inv.max_memory_used_mb = 70;
+  inv.init_duration_ms = 150.23;
+  const std::string log = start_line("req-1") + "hello\n" + end_line("req-1") + report_line(inv);
+  const auto report = parse_report(log);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->request_id, "req-1");
+  EXPECT_DOUBLE_EQ(report->duration_ms, 102.25);
+  EXPECT_EQ(report->billed_duration_ms, 253);
+  EXPECT_EQ(report->memory_mb, 512);
+  EXPECT_EQ(report->max_memory_used_mb, 70);
+  ASSERT_TRUE(report->init_duration_ms);
+  EXPECT_DOUBLE_EQ(*report->init_duration_ms, 150.23);
+
+  inv.init_duration_ms.reset();
+  const auto warm = parse_report(report_line(inv));
+  ASSERT_TRUE(warm);
+  EXPECT_FALSE(warm->init_duration_ms);
+}
+
+TEST(LogLines, ReportWithUnknownFieldsAndNoReport) {
+  // Lambda appends X-Ray fields when tracing is on.
+  const auto report = parse_report(
+      "REPORT RequestId: r\tDuration: 1.50 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t"
+      "\nXRAY TraceId: 1-abc\tSegmentId: 1\tSampled: true\t\n");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->billed_duration_ms, 2);
+  EXPECT_FALSE(parse_report("START RequestId: r Version: $LATEST\n"));
+  EXPECT_FALSE(parse_report("REPORT RequestId: r\tMemory Size: 128 MB\t"));
+  EXPECT_FALSE(parse_report("a log line mentioning REPORT RequestId: x\tDuration: 1 ms\tBilled Duration: 1 ms"));
+}
+
 TEST(LogLines, StartAndEnd) {
   EXPECT_EQ(start_line("abc"), "START RequestId: abc Version: $LATEST\n");
   EXPECT_EQ(end_line("abc"), "END RequestId: abc\n");
