@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/aws_options.h"
+#include "cli/aws_tune.h"
 #include "cli/function_options.h"
 #include "cli/option_checks.h"
 #include "cli/output_files.h"
@@ -36,6 +38,7 @@ using util::Fatal;
 
 struct TuneOptions {
   FunctionOptions function;
+  AwsOptions aws;  // a function deployed in AWS (cli/aws_options.h)
   std::string memory = "128,256,512,1024,1536,3008";
   int num = 10;
   std::string payload;
@@ -176,9 +179,16 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
   const int max_mb = plan.selection == tuner::SizeSelection::kAuto
                          ? engine::kMaxMemoryMb
                          : *std::max_element(plan.memory_sizes.begin(), plan.memory_sizes.end());
-  std::unique_ptr<engine::Backend> backend = make_backend(o.function, max_mb);
+  // A deployed function is tuned in AWS; anything else by the local engine.
+  std::unique_ptr<AwsTune> aws = names_deployed_function(o.function, o.aws) ? AwsTune::create(o.function, o.aws) : nullptr;
+  std::unique_ptr<engine::Backend> local = aws ? nullptr : make_backend(o.function, max_mb);
+  engine::Backend* backend = aws ? &aws->backend() : local.get();
+  if (aws && o.aws.dry_run) return aws->dry_run(tuner::expand_payloads(plan.payloads, 1).value().front());
+  TuneOptions priced = o;  // a deployed function is priced in its own region
+  if (aws) priced.function.region = aws->region();
   // Priced as the architecture the function runs as (--arch, or its template's).
-  const tuner::Prices prices = find_prices(table, o, backend->architecture());
+  const tuner::Prices prices = find_prices(table, priced, backend->architecture());
+  if (aws) aws->announce(plan, prices);
   std::cerr << fmt::format("sweetspot: tuning with {}: {} x {} invokes{}\n", backend->describe(),
                            plan.selection == tuner::SizeSelection::kAuto
                                ? std::string("auto-selected sizes")
@@ -203,20 +213,22 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
   tuner::TuneObserver* observer = bar ? static_cast<tuner::TuneObserver*>(&*bar) : lines ? &*lines : nullptr;
   // Invokes that run on this host are checked against its load (tuner/host_probe.h).
   tuner::CpuBurstProbe probe;
-  const bool local = dynamic_cast<engine::LocalBackend*>(backend.get()) != nullptr;
-  // Ctrl-C: the environments are cleaned up at once, then what was measured so
-  // far is still printed (and written) before the process exits 130.
+  const bool on_this_host = dynamic_cast<engine::LocalBackend*>(backend) != nullptr;
+  // Ctrl-C: the environments are cleaned up (a deployed function restored) at
+  // once, then what was measured so far is still printed before the exit 130.
   std::optional<util::InterruptGrace> grace(std::in_place);
-  auto result = tuner::tune(*backend, plan, prices, observer, local ? &probe : nullptr);
-  backend.reset();  // every environment gone before anything is printed
+  auto result = tuner::tune(*backend, plan, prices, observer, on_this_host ? &probe : nullptr);
+  local.reset();  // every environment gone before anything is printed
   if (bar) bar->finish();
+  const bool restored = !aws || aws->restore();
   if (!result) throw Fatal(result.error());  // its kind picks the exit status
 
   if (result->interrupted) {
     std::cerr << fmt::format("sweetspot: interrupted: the {} size{} measured before it follow\n", result->sizes.size(),
                              result->sizes.size() == 1 ? "" : "s");
   }
-  result->function = function_name(o.function);
+  // The name compare matches: the deployed function's, else the local one's.
+  result->function = aws ? aws->function_name() : function_name(o.function);
 
   // Every rendering after the table reads the result back from its JSON, as
   // `sweetspot report` reads a saved one: one path, the same pages.
@@ -237,8 +249,10 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
     std::cerr << "sweetspot: wrote " << o.json << (result->interrupted ? " (partial: interrupted)" : "") << '\n';
   }
   write_report_files(o.reports, *model);
-  print_error_hint(o, *result);
+  if (!aws) print_error_hint(o, *result);  // it suggests a local `sweetspot invoke`
+  if (aws) aws->finish(*result);
   std::cerr.flush();
+  if (!restored) return static_cast<int>(util::ExitCode::kEnvironment);
   if (result->interrupted) return static_cast<int>(util::ExitCode::kInterrupted);
   // No usable size, or none that meets --max-duration: nothing to recommend.
   return result->recommended() ? 0 : static_cast<int>(util::ExitCode::kFunctionError);
@@ -257,6 +271,7 @@ void add_tune_command(CLI::App& app, BackendFactory make_backend, int& exit_code
   auto o = std::make_shared<TuneOptions>();
   CLI::App* cmd = app.add_subcommand("tune", "Invoke a function at many memory sizes and recommend the best one");
   add_function_options(*cmd, o->function, ArchOption::kSkip);
+  add_aws_options(*cmd, o->aws);
   cmd->add_option("--memory,-m", o->memory,
                   "Sizes in MB, comma-separated, or auto to search 128-10240 MB (default 128,256,512,1024,1536,3008)");
   cmd->add_option("--num,-n", o->num, "Invokes per size, 1 to 10000 (default 10)")->check(whole_number(1, 10000));

@@ -1,0 +1,372 @@
+// End-to-end: `sweetspot tune` on a function deployed in a Lambda API. moto_server
+// holds the function (configuration, versions, aliases); in front of it
+// src/aws/testing/lambda_endpoint.py checks every request's SigV4 signature with
+// botocore's signer, injects faults, and (where a test asks) answers invokes
+// with a REPORT log tail, since moto's own invokes need docker.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <thread>
+
+#include "cli/test_command.h"
+
+namespace sweetspot::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test_support::BackgroundProcess;
+using test_support::CommandResult;
+using test_support::run_command;
+
+constexpr const char* kSweetspot = SWEETSPOT_BINARY_DIR "/src/cli/sweetspot";
+constexpr const char* kEndpointScript = SWEETSPOT_SOURCE_DIR "/src/aws/testing/lambda_endpoint.py";
+constexpr const char* kMotoScript = SWEETSPOT_SOURCE_DIR "/src/aws/testing/moto_lambda.py";
+constexpr const char* kKeyId = "AKIDSWEETSPOTTEST";
+constexpr const char* kSecret = "sweetspot-test-secret-value";
+constexpr const char* kFunction = "tuned-fn";
+constexpr const char* kDescription = "the user's own description";
+
+std::string moto_server_program() {
+  const fs::path venv = fs::path(SWEETSPOT_SOURCE_DIR) / ".cache/test-venv/bin/moto_server";
+  return fs::exists(venv) ? venv.string() : "moto_server";
+}
+
+std::string python_program() {
+  const fs::path venv = fs::path(SWEETSPOT_SOURCE_DIR) / ".cache/test-venv/bin/python3";
+  return fs::exists(venv) ? venv.string() : "python3";
+}
+
+int free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+class ScratchDir {
+ public:
+  ScratchDir() {
+    char tmpl[] = "/tmp/sweetspot-aws-test-XXXXXX";
+    path_ = ::mkdtemp(tmpl);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name) << text;
+    return path_ / name;
+  }
+
+ private:
+  fs::path path_;
+};
+
+class AwsTuneTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const int port = free_loopback_port();
+    moto_url_ = "http://127.0.0.1:" + std::to_string(port);
+    moto_.emplace(std::vector<std::string>{moto_server_program(), "-H", "127.0.0.1", "-p", std::to_string(port)},
+                  std::map<std::string, std::string>{});
+    bool ready = false;
+    for (int i = 0; i < 240 && !ready; ++i) {  // a Python server: slow to start on a loaded machine
+      ready = run_command({"curl", "-sf", "-o", "/dev/null", moto_url_}).exit_code == 0;
+      if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    ASSERT_TRUE(ready) << "moto_server did not answer on " << moto_url_ << " (scripts/install-deps installs it)";
+    const CommandResult created =
+        run_command({python_program(), kMotoScript, moto_url_, "create", kFunction, "256", kDescription});
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+    arn_ = std::string(test_support_trim(created.out));
+  }
+
+  static std::string_view test_support_trim(std::string_view s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+    return s;
+  }
+
+  // Starts the checking endpoint in front of moto with these faults.
+  void start_endpoint(const std::string& faults = "[]", bool answer_invokes = true) {
+    const fs::path port_file = scratch_.path() / "endpoint.port";
+    std::vector<std::string> argv = {python_program(), kEndpointScript, "--upstream", moto_url_,
+                                     "--port-file", port_file.string(), "--key", std::string(kKeyId) + ":" + kSecret,
+                                     "--faults", faults};
+    if (answer_invokes) argv.push_back("--answer-invokes");
+    endpoint_.emplace(argv, std::map<std::string, std::string>{});
+    for (int i = 0; i < 240 && !fs::exists(port_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    ASSERT_TRUE(fs::exists(port_file)) << "the test endpoint did not start";
+    std::ifstream in(port_file);
+    std::string port;
+    in >> port;
+    endpoint_url_ = "http://127.0.0.1:" + port;
+  }
+
+  // Credentials only from these variables and files: nothing of the machine's own.
+  std::map<std::string, std::string> aws_env(bool with_keys = true) const {
+    std::map<std::string, std::string> env = {
+        {"HOME", scratch_.path().string()},
+        {"AWS_CONFIG_FILE", (scratch_.path() / "config").string()},
+        {"AWS_SHARED_CREDENTIALS_FILE", (scratch_.path() / "credentials").string()},
+        {"AWS_PROFILE", ""},           {"AWS_REGION", ""},
+        {"AWS_DEFAULT_REGION", ""},    {"AWS_SESSION_TOKEN", ""},
+        {"AWS_ENDPOINT_URL", ""},      {"AWS_MAX_ATTEMPTS", ""}};
+    if (with_keys) {
+      env["AWS_ACCESS_KEY_ID"] = kKeyId;
+      env["AWS_SECRET_ACCESS_KEY"] = kSecret;
+    } else {
+      env["AWS_ACCESS_KEY_ID"] = "";
+      env["AWS_SECRET_ACCESS_KEY"] = "";
+    }
+    return env;
+  }
+
+  CommandResult tune(std::vector<std::string> args, const std::map<std::string, std::string>& env) const {
+    std::vector<std::string> argv = {kSweetspot, "tune"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, env, std::chrono::seconds(240));
+  }
+
+  json state() const {
+    const CommandResult r = run_command({python_program(), kMotoScript, moto_url_, "state", kFunction});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+
+  json stats() const {
+    const CommandResult r = run_command({"curl", "-sf", endpoint_url_ + "/__test/stats"});
+    EXPECT_EQ(r.exit_code, 0);
+    return json::parse(r.out, nullptr, false);
+  }
+
+  // The function is as the test made it: size, description, no versions or aliases left.
+  void expect_restored() const {
+    const json s = state();
+    EXPECT_EQ(s["memory"], 256) << s.dump();
+    EXPECT_EQ(s["description"], kDescription) << s.dump();
+    EXPECT_EQ(s["versions"], json::array({"$LATEST"})) << s.dump();
+    EXPECT_EQ(s["aliases"], json::array()) << s.dump();
+  }
+
+  // Every request reached the endpoint signed as botocore signs.
+  void expect_all_signatures_good() const {
+    const json s = stats();
+    EXPECT_EQ(s["bad_signatures"], json::array()) << s["bad_signatures"].dump(2);
+    EXPECT_GT(s["requests"].get<int>(), 0);
+    EXPECT_EQ(s["signed_ok"], s["requests"]);
+  }
+
+  static void expect_no_secret(const std::string& text) {
+    EXPECT_EQ(text.find(kSecret), std::string::npos) << "the secret key leaked into output";
+  }
+
+  ScratchDir scratch_;
+  std::string moto_url_, endpoint_url_, arn_;
+  std::optional<BackgroundProcess> moto_;
+  std::optional<BackgroundProcess> endpoint_;
+};
+
+int count_of(const json& operations, const std::string& op) {
+  int n = 0;
+  for (const auto& o : operations) n += o == op;
+  return n;
+}
+
+TEST_F(AwsTuneTest, TunesEverySizeThroughTheApiAndRestoresTheFunction) {
+  start_endpoint();
+  const fs::path result_file = scratch_.path() / "result.json";
+  // The ARN form: its colons are %3A in the path, which the signature encodes again.
+  const CommandResult r = tune({arn_, "--endpoint-url", endpoint_url_, "--memory", "128,512,1024", "--num", "3",
+                                "--json", result_file.string()},
+                               aws_env());
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.err.find("this run's own AWS cost: at most $"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("restored the function"), std::string::npos) << r.err;
+  std::ifstream in(result_file);
+  const json result = json::parse(in, nullptr, false);
+  ASSERT_TRUE(result.is_object());
+  EXPECT_NE(result.dump().find("AWS Lambda function tuned-fn in us-east-1"), std::string::npos);
+  ASSERT_EQ(result["stats"].size(), 3u) << result.dump(2);
+  for (const auto& size : result["stats"]) EXPECT_GT(size["averageDuration"].get<double>(), 0) << size.dump();
+  expect_no_secret(r.out + r.err + result.dump());
+
+  expect_restored();
+  expect_all_signatures_good();
+  const json ops = stats()["operations"];
+  EXPECT_EQ(count_of(ops, "POST /versions"), 3);
+  EXPECT_EQ(count_of(ops, "POST /aliases"), 3);
+  EXPECT_EQ(count_of(ops, "DELETE /aliases/NAME"), 3);
+  EXPECT_EQ(count_of(ops, "DELETE /function"), 3);
+  EXPECT_EQ(count_of(ops, "POST /invocations"), 9);
+}
+
+TEST_F(AwsTuneTest, InvokesThatAllFailMarkEverySizeAndTheFunctionIsStillRestored) {
+  start_endpoint("[]", /*answer_invokes=*/false);  // moto's invokes fail here: no docker
+  const CommandResult r = tune({"--function-name", kFunction, "--region", "us-east-1", "--endpoint-url",
+                                endpoint_url_, "--memory", "128,256", "--num", "2"},
+                               aws_env());
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;  // no size worked
+  EXPECT_NE(r.err.find("restored the function"), std::string::npos) << r.err;
+  expect_restored();
+  expect_all_signatures_good();
+  EXPECT_EQ(count_of(stats()["operations"], "POST /invocations"), 4);
+}
+
+TEST_F(AwsTuneTest, DryRunInvokesOnceAndChangesNothing) {
+  start_endpoint();
+  const CommandResult r = tune({"--function-name", kFunction, "--region", "us-east-1", "--endpoint-url",
+                                endpoint_url_, "--dry-run"},
+                               aws_env());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("256 MB: Duration"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("REPORT RequestId"), std::string::npos) << r.err;
+  const json ops = stats()["operations"];
+  EXPECT_EQ(count_of(ops, "PUT /configuration"), 0);
+  EXPECT_EQ(count_of(ops, "POST /versions"), 0);
+  EXPECT_EQ(count_of(ops, "POST /invocations"), 1);
+  expect_restored();
+  expect_all_signatures_good();
+}
+
+TEST_F(AwsTuneTest, AssumeRoleProfileSignsWithTheRolesSessionCredentials) {
+  start_endpoint();
+  scratch_.write("credentials", std::string("[base]\naws_access_key_id = ") + kKeyId +
+                                    "\naws_secret_access_key = " + kSecret + "\n");
+  scratch_.write("config",
+                 "[profile base]\nregion = us-east-1\n"
+                 "[profile cross]\nrole_arn = arn:aws:iam::123456789012:role/tuner\nsource_profile = base\n"
+                 "region = us-east-1\n");
+  auto env = aws_env(/*with_keys=*/false);
+  env["AWS_ENDPOINT_URL_STS"] = endpoint_url_;
+  const CommandResult r = tune({"--function-name", kFunction, "--profile", "cross", "--endpoint-url", endpoint_url_,
+                                "--memory", "128", "--num", "2"},
+                               env);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.err.find("role arn:aws:iam::123456789012:role/tuner"), std::string::npos) << r.err;
+  expect_no_secret(r.out + r.err);
+  const json s = stats();
+  EXPECT_EQ(count_of(s["operations"], "POST /"), 1);  // sts:AssumeRole
+  // Every Lambda call carried the role's session token, signed.
+  EXPECT_GE(s["session_tokens_seen"].get<int>(), count_of(s["operations"], "POST /invocations"));
+  EXPECT_GT(count_of(s["operations"], "POST /invocations"), 0);
+  expect_all_signatures_good();
+  expect_restored();
+}
+
+TEST_F(AwsTuneTest, ThrottlingServerErrorsAndDroppedConnectionsAreRetried) {
+  start_endpoint(R"([{"match": "PUT /configuration", "status": 429, "times": 2},
+                     {"match": "POST /versions", "status": 500, "times": 2},
+                     {"match": "POST /aliases", "status": 503, "times": 1},
+                     {"match": "POST /invocations", "drop": true, "times": 1},
+                     {"match": "POST /invocations", "status": 429, "times": 1},
+                     {"match": "DELETE /function", "drop": true, "times": 1}])");
+  const fs::path result_file = scratch_.path() / "result.json";
+  const CommandResult r = tune({"--function-name", kFunction, "--region", "us-east-1", "--endpoint-url",
+                                endpoint_url_, "--memory", "128,512", "--num", "2", "--json", result_file.string()},
+                               aws_env());
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(stats()["faults_fired"], 8);
+  std::ifstream in(result_file);
+  const json result = json::parse(in, nullptr, false);
+  ASSERT_EQ(result["stats"].size(), 2u) << result.dump(2);
+  for (const auto& size : result["stats"]) EXPECT_GT(size["averageDuration"].get<double>(), 0) << size.dump();
+  expect_restored();
+  expect_all_signatures_good();
+}
+
+TEST_F(AwsTuneTest, AnUpdateStuckInProgressHitsTheTimeLimitAndThePrintedCommandRestores) {
+  // Once sweetspot has changed the function, every read says the update is still running.
+  start_endpoint(R"([{"match": "GET /configuration", "stuck": true, "after": "PUT /configuration"}])");
+  const CommandResult r = tune({"--function-name", kFunction, "--region", "us-east-1", "--endpoint-url",
+                                endpoint_url_, "--memory", "128,512", "--num", "1", "--update-timeout", "1"},
+                               aws_env());
+  EXPECT_EQ(r.exit_code, 3) << r.err << r.out;  // not restored: the environment's fault, said loudly
+  EXPECT_NE(r.out.find("InProgress"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("could not be fully restored"), std::string::npos) << r.err;
+  EXPECT_EQ(count_of(stats()["operations"], "POST /invocations"), 0);
+  // The printed command is exactly what puts the function back.
+  const size_t at = r.err.find("aws lambda update-function-configuration");
+  ASSERT_NE(at, std::string::npos) << r.err;
+  const std::string command = r.err.substr(at, r.err.find('\n', at) - at);
+  EXPECT_NE(command.find("--endpoint-url " + endpoint_url_), std::string::npos) << command;
+  const CommandResult fixed = run_command({"bash", "-c", command + " >/dev/null"}, aws_env());
+  ASSERT_EQ(fixed.exit_code, 0) << command << "\n" << fixed.err;
+  expect_restored();
+  expect_all_signatures_good();  // the AWS CLI's own request too
+}
+
+TEST_F(AwsTuneTest, InterruptedHalfWayRestoresTheFunction) {
+  // Slow invokes, so that the run is surely in the middle when Ctrl-C comes.
+  start_endpoint(R"([{"match": "POST /invocations", "delay": 0.3}])");
+  const std::vector<std::string> argv = {kSweetspot, "tune", arn_, "--endpoint-url", endpoint_url_,
+                                         "--memory", "128,256,512,1024", "--num", "3"};
+  const pid_t pid = test_support::spawn_command(argv, aws_env(), -1, -1);
+  bool half_way = false;
+  for (int i = 0; i < 1200 && !half_way; ++i) {
+    const json s = stats();
+    half_way = s.is_object() && count_of(s["operations"], "POST /invocations") >= 4;  // into the second size
+    if (!half_way) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(half_way);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_EQ(test_support::decode_status(status), 130);
+  EXPECT_LT(count_of(stats()["operations"], "POST /invocations"), 12);
+  expect_restored();
+  expect_all_signatures_good();
+}
+
+TEST_F(AwsTuneTest, ApplySetsTheRecommendedSizeOnAnAlias) {
+  start_endpoint();
+  const CommandResult r = tune({"--function-name", kFunction, "--region", "us-east-1", "--endpoint-url",
+                                endpoint_url_, "--memory", "128,1024", "--num", "2", "--apply", "--alias", "live"},
+                               aws_env());
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.err.find("--apply: published version"), std::string::npos) << r.err;
+  const json s = state();
+  EXPECT_EQ(s["memory"], 256);  // $LATEST as it was
+  EXPECT_EQ(s["aliases"], json::array({"live"}));
+  EXPECT_EQ(s["versions"].size(), 2u) << s.dump();
+  expect_all_signatures_good();
+}
+
+TEST_F(AwsTuneTest, BadInputIsAUsageError) {
+  CommandResult r = tune({"arn:aws:lambda:us-east-1:12:function:f"}, aws_env());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not a Lambda function ARN"), std::string::npos) << r.err;
+  r = tune({"--function-name", "f", "--region", "us-east-1", "--dry-run", "--apply"}, aws_env());
+  EXPECT_EQ(r.exit_code, 2);
+  r = tune({"--function-name", "f"}, aws_env());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no AWS region"), std::string::npos) << r.err;
+  r = tune({"--function-name", "f", "--region", "us-east-1"}, aws_env(/*with_keys=*/false));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no AWS credentials found"), std::string::npos) << r.err;
+  scratch_.write("credentials", std::string("[default]\naws_secret_access_key ") + kSecret + "\n");
+  r = tune({"--function-name", "f", "--region", "us-east-1"}, aws_env(/*with_keys=*/false));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("line 2"), std::string::npos) << r.err;
+  expect_no_secret(r.err);
+}
+
+}  // namespace
+}  // namespace sweetspot::cli
