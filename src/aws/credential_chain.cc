@@ -99,7 +99,8 @@ util::Result<void> resolve_profile(const std::string& name, const SharedFiles& f
         "credentials first (aws configure export-credentials --profile {} --format env)",
         name, name));
   }
-  if (static_cast<int>(plan.roles.size()) >= kMaxRoleChain) {
+  // Each source_profile step is one more role to assume: bounded like the CLI's chains.
+  if (static_cast<int>(visited.size()) > kMaxRoleChain) {
     return util::fail(fmt::format("AWS profile \"{}\": the role chain is longer than {} roles", name, kMaxRoleChain));
   }
   RoleStep step;

@@ -7,5 +7,5 @@ sweetspot_tests(aws_tune_tests
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/aws_tune_test.cc
   LIBS util nlohmann_json::nlohmann_json)
 if(TARGET aws_tune_tests)
-  add_dependencies(aws_tune_tests sweetspot)
+  add_dependencies(aws_tune_tests sweetspot ops_runtime)
 endif()
