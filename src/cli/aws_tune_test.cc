@@ -4,6 +4,7 @@
 // botocore's signer, injects faults, and (where a test asks) answers invokes
 // with a REPORT log tail, since moto's own invokes need docker.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -33,6 +34,7 @@ using test_support::run_command;
 constexpr const char* kSweetspot = SWEETSPOT_BINARY_DIR "/src/cli/sweetspot";
 constexpr const char* kEndpointScript = SWEETSPOT_SOURCE_DIR "/src/aws/testing/lambda_endpoint.py";
 constexpr const char* kMotoScript = SWEETSPOT_SOURCE_DIR "/src/aws/testing/moto_lambda.py";
+constexpr const char* kOpsFunction = SWEETSPOT_BINARY_DIR "/testdata/functions/ops";
 constexpr const char* kKeyId = "AKIDSWEETSPOTTEST";
 constexpr const char* kSecret = "sweetspot-test-secret-value";
 constexpr const char* kFunction = "tuned-fn";
@@ -80,6 +82,36 @@ class ScratchDir {
   fs::path path_;
 };
 
+// The checking endpoint in front of `upstream`; its URL once it listens.
+std::string start_checking_endpoint(std::optional<BackgroundProcess>& process, const ScratchDir& scratch,
+                                    const std::string& upstream, const std::string& faults, bool answer_invokes) {
+  const fs::path port_file = scratch.path() / "endpoint.port";
+  std::vector<std::string> argv = {python_program(), kEndpointScript, "--upstream", upstream,
+                                   "--port-file", port_file.string(), "--key", std::string(kKeyId) + ":" + kSecret,
+                                   "--faults", faults};
+  if (answer_invokes) argv.push_back("--answer-invokes");
+  process.emplace(argv, std::map<std::string, std::string>{});
+  for (int i = 0; i < 240 && !fs::exists(port_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  if (!fs::exists(port_file)) return "";
+  std::ifstream in(port_file);
+  std::string port;
+  in >> port;
+  return "http://127.0.0.1:" + port;
+}
+
+json stats_of(const std::string& endpoint_url) {
+  const CommandResult r = run_command({"curl", "-sf", endpoint_url + "/__test/stats"});
+  EXPECT_EQ(r.exit_code, 0);
+  return json::parse(r.out, nullptr, false);
+}
+
+void expect_all_signatures_good(const std::string& endpoint_url) {
+  const json s = stats_of(endpoint_url);
+  EXPECT_EQ(s["bad_signatures"], json::array()) << s["bad_signatures"].dump(2);
+  EXPECT_GT(s["requests"].get<int>(), 0);
+  EXPECT_EQ(s["signed_ok"], s["requests"]);
+}
+
 class AwsTuneTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -106,18 +138,8 @@ class AwsTuneTest : public ::testing::Test {
 
   // Starts the checking endpoint in front of moto with these faults.
   void start_endpoint(const std::string& faults = "[]", bool answer_invokes = true) {
-    const fs::path port_file = scratch_.path() / "endpoint.port";
-    std::vector<std::string> argv = {python_program(), kEndpointScript, "--upstream", moto_url_,
-                                     "--port-file", port_file.string(), "--key", std::string(kKeyId) + ":" + kSecret,
-                                     "--faults", faults};
-    if (answer_invokes) argv.push_back("--answer-invokes");
-    endpoint_.emplace(argv, std::map<std::string, std::string>{});
-    for (int i = 0; i < 240 && !fs::exists(port_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    ASSERT_TRUE(fs::exists(port_file)) << "the test endpoint did not start";
-    std::ifstream in(port_file);
-    std::string port;
-    in >> port;
-    endpoint_url_ = "http://127.0.0.1:" + port;
+    endpoint_url_ = start_checking_endpoint(endpoint_, scratch_, moto_url_, faults, answer_invokes);
+    ASSERT_FALSE(endpoint_url_.empty()) << "the test endpoint did not start";
   }
 
   // Credentials only from these variables and files: nothing of the machine's own.
@@ -151,11 +173,7 @@ class AwsTuneTest : public ::testing::Test {
     return json::parse(r.out, nullptr, false);
   }
 
-  json stats() const {
-    const CommandResult r = run_command({"curl", "-sf", endpoint_url_ + "/__test/stats"});
-    EXPECT_EQ(r.exit_code, 0);
-    return json::parse(r.out, nullptr, false);
-  }
+  json stats() const { return stats_of(endpoint_url_); }
 
   // The function is as the test made it: size, description, no versions or aliases left.
   void expect_restored() const {
@@ -167,12 +185,7 @@ class AwsTuneTest : public ::testing::Test {
   }
 
   // Every request reached the endpoint signed as botocore signs.
-  void expect_all_signatures_good() const {
-    const json s = stats();
-    EXPECT_EQ(s["bad_signatures"], json::array()) << s["bad_signatures"].dump(2);
-    EXPECT_GT(s["requests"].get<int>(), 0);
-    EXPECT_EQ(s["signed_ok"], s["requests"]);
-  }
+  void expect_all_signatures_good() const { sweetspot::cli::expect_all_signatures_good(endpoint_url_); }
 
   static void expect_no_secret(const std::string& text) {
     EXPECT_EQ(text.find(kSecret), std::string::npos) << "the secret key leaked into output";
@@ -366,6 +379,72 @@ TEST_F(AwsTuneTest, BadInputIsAUsageError) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("line 2"), std::string::npos) << r.err;
   expect_no_secret(r.err);
+}
+
+// The whole loop: sweetspot tuning through the Lambda API a function that
+// `sweetspot serve` runs in local execution environments (signatures checked
+// on the way by the same botocore endpoint).
+TEST(AwsTuneAgainstServe, AWholeTuneThroughTheApi) {
+  if (::geteuid() != 0) {
+    const char* ci = std::getenv("CI");
+    if (ci != nullptr && std::string(ci) == "true") FAIL() << "serve needs root and cgroups under CI=true";
+    GTEST_SKIP() << "sweetspot serve needs root (cgroups) to run environments";
+  }
+  ScratchDir scratch;
+  const fs::path serve_log = scratch.path() / "serve.log";
+  const int log_fd = ::open(serve_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ASSERT_GE(log_fd, 0);
+  const pid_t serve = test_support::spawn_command({kSweetspot, "serve", kOpsFunction, "--port", "0", "--memory", "256"},
+                                                  {}, -1, log_fd);
+  ::close(log_fd);
+  struct Stop {
+    pid_t pid;
+    ~Stop() {
+      ::kill(pid, SIGTERM);
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+    }
+  } stop{serve};
+  std::string serve_url;
+  for (int i = 0; i < 480 && serve_url.empty(); ++i) {
+    std::ifstream in(serve_log);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    const size_t at = text.find("Lambda API on ");
+    if (at != std::string::npos && text.find(" for ", at) != std::string::npos) {
+      serve_url = text.substr(at + 14, text.find(" for ", at) - at - 14);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  }
+  ASSERT_FALSE(serve_url.empty()) << "sweetspot serve did not start";
+
+  std::optional<BackgroundProcess> endpoint;
+  const std::string endpoint_url = start_checking_endpoint(endpoint, scratch, serve_url, "[]", false);
+  ASSERT_FALSE(endpoint_url.empty());
+  const fs::path result_file = scratch.path() / "result.json";
+  const std::map<std::string, std::string> env = {
+      {"HOME", scratch.path().string()}, {"AWS_CONFIG_FILE", "/nonexistent"},
+      {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"}, {"AWS_PROFILE", ""}, {"AWS_SESSION_TOKEN", ""},
+      {"AWS_ACCESS_KEY_ID", kKeyId}, {"AWS_SECRET_ACCESS_KEY", kSecret}};
+  const CommandResult r = run_command({kSweetspot, "tune", "--function-name", "ops", "--region", "us-east-1",
+                                       "--endpoint-url", endpoint_url, "--memory", "128,1024", "--num", "3",
+                                       "--payload", R"({"op":"spin","ms":30})", "--json", result_file.string()},
+                                      env, std::chrono::seconds(240));
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  std::ifstream in(result_file);
+  const json result = json::parse(in, nullptr, false);
+  ASSERT_EQ(result["stats"].size(), 2u) << result.dump(2);
+  for (const auto& size : result["stats"]) EXPECT_GT(size["averageDuration"].get<double>(), 0) << size.dump();
+  EXPECT_NE(result.dump().find("AWS Lambda function ops in us-east-1"), std::string::npos);
+  expect_all_signatures_good(endpoint_url);
+
+  // serve's function is as it was: 256 MB, no versions or aliases left.
+  const CommandResult state = run_command({python_program(), kMotoScript, serve_url, "state", "ops"});
+  ASSERT_EQ(state.exit_code, 0) << state.err;
+  const json s = json::parse(state.out, nullptr, false);
+  EXPECT_EQ(s["memory"], 256) << s.dump();
+  EXPECT_EQ(s["versions"], json::array({"$LATEST"})) << s.dump();
+  EXPECT_EQ(s["aliases"], json::array()) << s.dump();
 }
 
 }  // namespace
