@@ -224,10 +224,11 @@ TEST_F(AwsTuneTest, TunesEverySizeThroughTheApiAndRestoresTheFunction) {
   expect_restored();
   expect_all_signatures_good();
   const json ops = stats()["operations"];
-  EXPECT_EQ(count_of(ops, "POST /versions"), 3);
+  // The tuner may visit a size in several rounds: a version per visit, every one deleted.
+  EXPECT_GE(count_of(ops, "POST /versions"), 3);
+  EXPECT_EQ(count_of(ops, "DELETE /function"), count_of(ops, "POST /versions"));
   EXPECT_EQ(count_of(ops, "POST /aliases"), 3);
   EXPECT_EQ(count_of(ops, "DELETE /aliases/NAME"), 3);
-  EXPECT_EQ(count_of(ops, "DELETE /function"), 3);
   EXPECT_EQ(count_of(ops, "POST /invocations"), 9);
 }
 
