@@ -98,7 +98,7 @@ util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create
     if (!cgroup) return std::unexpected(cgroup.error());
     env->cgroup_ = std::move(*cgroup);
   }
-  auto server = RuntimeApiServer::create({.on_idle = [e = env.get()] { e->freeze(); },
+  auto server = RuntimeApiServer::create({.on_idle = [e = env.get()] { e->on_runtime_idle(); },
                                           .on_wake = [e = env.get()] { e->thaw(); }});
   if (!server) return std::unexpected(server.error());
   env->server_ = std::move(*server);
@@ -133,6 +133,10 @@ util::Result<void> ExecutionEnvironment::start_runtime() {
   // Not reserved: Lambda lets a function set its own time zone and locale.
   if (!config_.environment.contains("TZ")) vars["TZ"] = ":UTC";
   if (!config_.environment.contains("LANG")) vars["LANG"] = "en_US.UTF-8";
+  if (options_.xray) {
+    vars["AWS_XRAY_DAEMON_ADDRESS"] = options_.xray->address();
+    vars["AWS_XRAY_CONTEXT_MISSING"] = "LOG_ERROR";
+  }
 
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return util::fail_errno("cannot create the log pipe");
@@ -202,7 +206,7 @@ util::Result<void> ExecutionEnvironment::restart_runtime() {
   stop_runtime();
   // The retried init runs inside the invoke, under its CPU.
   if (auto cpu = apply_invoke_cpu(); !cpu) return cpu;
-  auto server = RuntimeApiServer::create({.on_idle = [this] { freeze(); }, .on_wake = [this] { thaw(); }});
+  auto server = RuntimeApiServer::create({.on_idle = [this] { on_runtime_idle(); }, .on_wake = [this] { thaw(); }});
   if (!server) return std::unexpected(server.error());
   server_ = std::move(*server);
   return start_runtime();
@@ -242,6 +246,34 @@ void ExecutionEnvironment::freeze() {
     frozen_ = cgroup_->freeze().has_value();
   } else if (process_) {
     frozen_ = ::kill(-process_->pid(), SIGSTOP) == 0;
+  }
+}
+
+void ExecutionEnvironment::on_runtime_idle() {
+  {
+    std::lock_guard lock(idle_mutex_);
+    idle_at_ = util::Clock::now();
+  }
+  idle_cv_.notify_all();
+  freeze();
+}
+
+void ExecutionEnvironment::record_trace(Invocation& inv, InvokePhases phases, bool wait_for_next) {
+  if (wait_for_next) {
+    // Overhead lasts until the runtime asks for the next event; bounded, since a
+    // runtime may do its own work first (it is then shown in progress).
+    std::unique_lock lock(idle_mutex_);
+    idle_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return idle_at_ && *idle_at_ >= phases.invocation_end; });
+    if (idle_at_ && *idle_at_ >= phases.invocation_end) phases.overhead_end = *idle_at_;
+  }
+  inv.trace = function_segments(inv.trace_header, config_.name, phases, ClockPair::now());
+  if (options_.xray) {
+    // The SDK sends each subsegment as it closes, before the response: collect()
+    // reads what is still queued first.
+    CollectedTrace sent = options_.xray->collect(trace_root(inv.trace_header));
+    inv.trace_dropped = sent.dropped;
+    inv.trace.reserve(inv.trace.size() + sent.segments.size());
+    for (auto& s : sent.segments) inv.trace.push_back(std::move(s));
   }
 }
 
@@ -362,12 +394,27 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
   inv.memory_mb = config_.memory_mb;
   inv.limits_enforced = options_.limits == LimitsMode::kEnforced;
   inv.start = state_ == State::kInitializing ? StartKind::kCold : StartKind::kWarm;
+  inv.trace_header = new_trace_id();
+  std::optional<Clock::time_point> sent;  // when the event was handed to the server
   {
     std::lock_guard lock(log_mutex_);
     invoke_log_.clear();
   }
 
   auto finish = [&](Invocation& r, std::optional<double> duration_cap_ms = std::nullopt) {
+    {
+      // Lambda's phases, from the record's own figures so the trace agrees with REPORT.
+      const auto ms = [](double v) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(v)); };
+      InvokePhases phases;
+      if (r.init_duration_ms) {
+        phases.init_start = spawned_at_;
+        phases.init_end = spawned_at_ + ms(*r.init_duration_ms);
+      }
+      const auto now = Clock::now();
+      phases.invocation_start = sent ? std::max(server_->delivered_at(), *sent) : now;
+      phases.invocation_end = sent ? phases.invocation_start + ms(r.duration_ms) : now;
+      record_trace(r, phases, sent.has_value() && alive());
+    }
     r.billed_duration_ms = billed_duration_ms(duration_cap_ms.value_or(r.duration_ms), r.init_duration_ms);
     drain_log();
     std::lock_guard lock(log_mutex_);
@@ -505,10 +552,16 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
   event.deadline_epoch_ms =
       util::epoch_ms_now() + std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - sent_at).count();
   event.function_arn = function_arn_;
-  event.trace_id = new_trace_id();
+  event.trace_id = inv.trace_header;
   event.client_context = input.client_context;
   event.cognito_identity = input.cognito_identity;
+  if (options_.xray) options_.xray->expect(trace_root(inv.trace_header));
+  {
+    std::lock_guard lock(idle_mutex_);
+    idle_at_.reset();
+  }
   server_->deliver(std::move(event));
+  sent = sent_at;
   const WaitResult waited = server_->wait_for_result(*deadline);
 
   if (waited == WaitResult::kDone) {

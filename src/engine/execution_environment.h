@@ -7,16 +7,19 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include "engine/engine_events.h"
+#include "engine/function_trace.h"
 #include "engine/function_config.h"
 #include "engine/lambda_limits.h"
 #include "engine/invocation.h"
 #include "engine/runtime_api_server.h"
+#include "engine/xray_daemon.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/process.h"
 #include "util/clock.h"
@@ -45,6 +48,9 @@ struct EnvironmentOptions {
   InitCpu init_cpu = InitCpu::kBurst;
   std::string region = "us-east-1";
   EngineEvents* events = nullptr;
+  // Where the function's X-Ray SDK sends its segments (AWS_XRAY_DAEMON_ADDRESS);
+  // none: the invoke's trace holds only Lambda's own segment.
+  XRayDaemon* xray = nullptr;
 };
 
 struct InvokeInput {
@@ -92,6 +98,9 @@ class ExecutionEnvironment {
   // Log plumbing: the runtime's stdout and stderr arrive on one pipe, read on the
   // Runtime API server's thread (no thread of its own).
   bool read_log_once();
+  void on_runtime_idle();  // the runtime asked for the next event: Overhead ends, then freeze
+  // Lambda's own segment for this invoke and what the SDK sent, into `inv.trace`.
+  void record_trace(Invocation& inv, InvokePhases phases, bool wait_for_next);
   void drain_log();
   void consume_log_bytes(std::string_view bytes);
   void emit(std::string_view line);
@@ -114,6 +123,10 @@ class ExecutionEnvironment {
   std::optional<UsageSnapshot> last_usage_;  // at the end of the last successful invoke
   std::optional<sandbox::ExitStatus> exit_status_;
   std::mutex exit_mutex_;
+
+  std::mutex idle_mutex_;
+  std::condition_variable idle_cv_;
+  std::optional<util::Clock::time_point> idle_at_;  // when the runtime last called /next with nothing to do
 
   util::UniqueFd log_read_;
   std::mutex log_mutex_;

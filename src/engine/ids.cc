@@ -36,8 +36,10 @@ std::string new_request_id() {
 std::string new_trace_id() {
   const auto epoch_s = std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::system_clock::now().time_since_epoch()).count();
-  return fmt::format("Root=1-{:08x}-{};Parent={};Sampled=0", epoch_s, random_hex(24), random_hex(16));
+  return fmt::format("Root=1-{:08x}-{};Parent={};Sampled=1", epoch_s, random_hex(24), random_hex(16));
 }
+
+std::string new_segment_id() { return random_hex(16); }
 
 std::string new_log_stream_name() {
   const auto now = std::chrono::system_clock::now();

@@ -6,6 +6,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "engine/xray_segments.h"
 
 namespace sweetspot::engine {
 
@@ -40,6 +43,13 @@ struct Invocation {
   double cpu_time_ms = 0;      // CPU the environment used during this invoke (all cores)
   bool limits_enforced = true; // false with --no-limits: nothing was capped
   std::string log_tail;        // this invoke's log, START to REPORT (at most the last 4 KB)
+  // X-Ray: the trace header the runtime got (Lambda-Runtime-Trace-Id), and the
+  // trace: the function's segment with its Initialization / Invocation / Overhead
+  // phases, then every subsegment the function's X-Ray SDK sent (flattened, each
+  // naming its parent). Empty when the backend records no trace.
+  std::string trace_header;
+  std::vector<TraceSegment> trace;
+  uint64_t trace_dropped = 0;  // subsegments of this invoke dropped past the per-invoke limit
 
   bool ok() const { return outcome == Outcome::kSuccess; }
 };

@@ -41,6 +41,9 @@ util::Result<std::unique_ptr<LocalBackend>> LocalBackend::create(FunctionConfig 
   // What runs is known before any environment starts (an error here surfaces,
   // worded for the user, when the first environment is created).
   if (auto spec = launch_spec(backend->config_)) backend->runtime_note_ = spec->note;
+  auto xray = XRayDaemon::create();
+  if (!xray) return std::unexpected(xray.error());
+  backend->xray_ = std::move(*xray);
   if (options.limits == LimitsMode::kEnforced) {
     auto host = sandbox::CgroupHost::detect();
     if (!host) return std::unexpected(host.error());
@@ -132,6 +135,7 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
   env_options.init_cpu = options_.init_cpu;
   env_options.region = options_.region;
   env_options.events = options_.events;
+  env_options.xray = xray_.get();
 
   std::vector<Invocation> results(batch.payloads.size());
   std::vector<bool> done(batch.payloads.size(), false);

@@ -11,6 +11,7 @@
 #include "engine/execution_environment.h"
 #include "engine/function_config.h"
 #include "engine/lambda_limits.h"
+#include "engine/xray_daemon.h"
 
 namespace sweetspot::engine {
 
@@ -37,6 +38,8 @@ class LocalBackend : public Backend {
 
   const FunctionConfig& config() const { return config_; }
   int host_cpus() const { return host_cpus_; }
+  // What the X-Ray listener received and dropped over this backend's life.
+  XRayCounts xray_counts() const { return xray_ ? xray_->counts() : XRayCounts{}; }
 
  private:
   LocalBackend(FunctionConfig config, LocalBackendOptions options) : config_(std::move(config)), options_(options) {}
@@ -48,6 +51,9 @@ class LocalBackend : public Backend {
   LocalBackendOptions options_;
   std::optional<sandbox::CgroupHost> cgroup_host_;
   int host_cpus_ = 1;
+  // One X-Ray listener for every environment (invokes are told apart by trace id);
+  // declared before the idle environments, which point at it, so it outlives them.
+  std::unique_ptr<XRayDaemon> xray_;
   // Warm environments left by batches with keep_warm, oldest first; at most
   // kMaxIdleEnvironments (frozen, they use no CPU but hold their memory).
   static constexpr size_t kMaxIdleEnvironments = 12;

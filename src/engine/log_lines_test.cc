@@ -90,7 +90,7 @@ TEST(Ids, RequestIdIsAVersion4Uuid) {
 }
 
 TEST(Ids, TraceIdHasXRayShape) {
-  EXPECT_TRUE(std::regex_match(new_trace_id(), std::regex("Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0")));
+  EXPECT_TRUE(std::regex_match(new_trace_id(), std::regex("Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1")));
 }
 
 TEST(Ids, LogStreamName) {
