@@ -155,6 +155,7 @@ void Sampler::run() {
 SizeResult Sampler::result(int memory_mb) const {
   const SizeState& s = sizes_.at(memory_mb);
   SizeResult r = summarize_size(memory_mb, s.support, s.invocations, prices_, options_.measure, s.availability);
+  r.parts = time_parts(s.invocations);
   if (!s.backend_error.empty()) {
     r.feasible = false;
     r.infeasible_reason = s.backend_error;

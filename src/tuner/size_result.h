@@ -10,6 +10,7 @@
 #include "engine/invocation.h"
 #include "tuner/pricing.h"
 #include "tuner/statistics.h"
+#include "tuner/trace_parts.h"
 
 namespace sweetspot::tuner {
 
@@ -49,6 +50,10 @@ struct SizeResult {
   // Power Tuning's numbers for its compatible JSON fields.
   double power_tuning_duration_ms = 0;  // trimmed mean of all samples
   double power_tuning_cost = 0;         // ceil(that) priced without request charge
+
+  // Where the time went, from the invokes' X-Ray traces (empty when the
+  // function sent no subsegments): see trace_parts.h.
+  std::vector<PartTiming> parts;
 
   bool feasible = true;
   std::string infeasible_reason;  // plain words, e.g. "out of memory in 10 of 10 invokes"

@@ -120,6 +120,13 @@ util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const 
       result.model_best = best;
     }
   }
+  {
+    std::vector<SizeParts> parts;
+    for (const auto& size : result.sizes) {
+      if (!size.parts.empty()) parts.push_back({size.memory_mb, size.parts});
+    }
+    result.trace_parts = fit_parts(parts);
+  }
   explain(result);
   for (const std::string& note : backend.notes()) result.warnings.insert(result.warnings.begin(), note);
   if (result.interrupted) {
@@ -127,6 +134,11 @@ util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const 
                            fmt::format("interrupted: only what was measured before it is here ({} size{}), and the "
                                        "recommendation is among those",
                                        result.sizes.size(), result.sizes.size() == 1 ? "" : "s"));
+  }
+  if (const SizeResult* chosen = result.recommended()) {
+    if (auto sentence = limiting_part_sentence(result.trace_parts, chosen->memory_mb); !sentence.empty()) {
+      result.reasoning.push_back(std::move(sentence));
+    }
   }
   return result;
 }

@@ -64,6 +64,9 @@ struct TuneResult {
   // The model's best over the whole range, when it beats every measured size by
   // more than 3% (a hint to try --memory auto); always set for --memory auto.
   std::optional<PredictedPoint> model_best;
+  // Each X-Ray subsegment the function sent, across the sizes, with whether
+  // memory speeds it up (trace_parts.h). Empty when it sent none.
+  std::vector<PartScaling> trace_parts;
   std::string headline;                // one line: the recommendation and why
   std::vector<std::string> reasoning;  // supporting sentences
   std::vector<std::string> warnings;   // e.g. host-capped or unenforced sizes

@@ -1,0 +1,221 @@
+#include "tuner/trace_parts.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "tuner/statistics.h"
+
+namespace sweetspot::tuner {
+namespace {
+
+constexpr double kMbPerVcpu = 1769.0;
+
+double cpu_share(int memory_mb) { return std::min(memory_mb / kMbPerVcpu, 1.0); }
+
+std::string thousands(int n) {
+  std::string digits = std::to_string(n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
+  return digits;
+}
+
+// The function's own segment in one invoke's trace (the engine records it).
+const engine::TraceSegment* function_segment(const std::vector<engine::TraceSegment>& trace) {
+  for (const auto& s : trace) {
+    if (s.recorded_by_lambda && s.kind == engine::SegmentKind::kSegment) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* to_string(MemoryScaling scaling) {
+  switch (scaling) {
+    case MemoryScaling::kScales: return "scales";
+    case MemoryScaling::kFlat: return "flat";
+    case MemoryScaling::kInBetween: return "in between";
+    case MemoryScaling::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+const char* describe(MemoryScaling scaling) {
+  switch (scaling) {
+    case MemoryScaling::kScales: return "scales with CPU";
+    case MemoryScaling::kFlat: return "flat (waiting)";
+    case MemoryScaling::kInBetween: return "partly CPU, partly waiting";
+    case MemoryScaling::kUnknown: return "not enough sizes to tell";
+  }
+  return "";
+}
+
+std::vector<PartTiming> time_parts(const std::vector<engine::Invocation>& invocations) {
+  struct Samples {
+    bool top_level = false;
+    std::vector<double> per_invoke;  // one entry per successful invoke (0 where absent)
+    int present = 0;
+  };
+  std::map<std::string, Samples> by_name;
+  std::vector<double> durations;
+  bool any_part = false;
+  for (const auto& inv : invocations) {
+    if (!inv.ok()) continue;
+    const size_t index = durations.size();
+    durations.push_back(inv.duration_ms);
+    const engine::TraceSegment* fn = function_segment(inv.trace);
+    std::map<std::string, std::pair<double, bool>> this_invoke;  // name -> (total ms, top level)
+    double top_level_ms = 0;
+    for (const auto& s : inv.trace) {
+      if (s.recorded_by_lambda || s.kind != engine::SegmentKind::kSubsegment) continue;
+      const bool top = fn != nullptr && s.parent_id == fn->id;
+      auto& [ms, is_top] = this_invoke[s.name];
+      ms += s.duration_ms();
+      is_top = is_top || top;
+      if (top) top_level_ms += s.duration_ms();
+    }
+    if (!this_invoke.empty()) {
+      any_part = true;
+      this_invoke[kUntracedPart] = {std::max(0.0, inv.duration_ms - top_level_ms), true};
+    }
+    for (const auto& [name, value] : this_invoke) {
+      Samples& samples = by_name[name];
+      samples.top_level = samples.top_level || value.second;
+      samples.per_invoke.resize(index + 1, 0.0);
+      samples.per_invoke[index] = value.first;
+      ++samples.present;
+    }
+  }
+  if (!any_part) return {};
+  double mean_duration = 0;
+  for (double d : durations) mean_duration += d;
+  mean_duration /= static_cast<double>(durations.size());
+
+  std::vector<PartTiming> parts;
+  for (auto& [name, samples] : by_name) {
+    samples.per_invoke.resize(durations.size(), 0.0);
+    std::vector<double> sorted = samples.per_invoke;
+    std::ranges::sort(sorted);
+    PartTiming t;
+    t.name = name;
+    t.top_level = samples.top_level;
+    t.samples = samples.present;
+    t.p50_ms = percentile_of_sorted(sorted, 50);
+    t.p95_ms = percentile_of_sorted(sorted, 95);
+    for (double v : sorted) t.mean_ms += v;
+    t.mean_ms /= static_cast<double>(sorted.size());
+    t.share = mean_duration > 0 ? std::clamp(t.mean_ms / mean_duration, 0.0, 1.0) : 0;
+    parts.push_back(std::move(t));
+  }
+  std::ranges::sort(parts, [](const PartTiming& a, const PartTiming& b) {
+    if (a.top_level != b.top_level) return a.top_level;
+    return a.mean_ms > b.mean_ms;
+  });
+  return parts;
+}
+
+const PartTiming* PartScaling::at(int memory_mb) const {
+  for (const auto& s : sizes) {
+    if (s.memory_mb == memory_mb) return &s.timing;
+  }
+  return nullptr;
+}
+
+std::vector<PartScaling> fit_parts(const std::vector<SizeParts>& sizes) {
+  std::map<std::string, PartScaling> by_name;
+  for (const auto& size : sizes) {
+    for (const auto& part : size.parts) {
+      PartScaling& p = by_name[part.name];
+      p.name = part.name;
+      p.top_level = part.top_level;
+      p.sizes.push_back({size.memory_mb, part});
+    }
+  }
+  std::vector<PartScaling> out;
+  for (auto& [name, p] : by_name) {
+    std::ranges::sort(p.sizes, {}, &PartAtSize::memory_mb);
+    // Least squares of y = a + b x with x = 1 / cpu_share (closed form; two unknowns).
+    std::vector<double> xs, ys;
+    std::set<double> shares;
+    for (const auto& s : p.sizes) {
+      if (s.timing.samples == 0) continue;
+      xs.push_back(1.0 / cpu_share(s.memory_mb));
+      ys.push_back(s.timing.p50_ms);
+      shares.insert(cpu_share(s.memory_mb));
+    }
+    if (shares.size() >= 2) {
+      const double n = static_cast<double>(xs.size());
+      double sx = 0, sy = 0;
+      for (size_t i = 0; i < xs.size(); ++i) sx += xs[i], sy += ys[i];
+      const double mx = sx / n, my = sy / n;
+      double sxx = 0, sxy = 0, syy = 0;
+      for (size_t i = 0; i < xs.size(); ++i) {
+        sxx += (xs[i] - mx) * (xs[i] - mx);
+        sxy += (xs[i] - mx) * (ys[i] - my);
+        syy += (ys[i] - my) * (ys[i] - my);
+      }
+      double b = sxx > 0 ? sxy / sxx : 0;
+      double a = my - b * mx;
+      if (b < 0) {  // slower with more CPU: noise or contention, not CPU work
+        b = 0;
+        a = my;
+      } else if (a < 0) {  // all CPU: refit through the origin
+        a = 0;
+        double sxx0 = 0, sxy0 = 0;
+        for (size_t i = 0; i < xs.size(); ++i) sxx0 += xs[i] * xs[i], sxy0 += xs[i] * ys[i];
+        b = sxx0 > 0 ? sxy0 / sxx0 : 0;
+      }
+      double ss_res = 0;
+      for (size_t i = 0; i < xs.size(); ++i) ss_res += std::pow(ys[i] - (a + b * xs[i]), 2);
+      p.fixed_ms = a;
+      p.cpu_ms = b;
+      p.explained = syy > 0 ? std::clamp(1.0 - ss_res / syy, 0.0, 1.0) : 0;
+      const double x_max = *std::ranges::max_element(xs);
+      const double at_smallest = a + b * x_max;
+      p.cpu_fraction = at_smallest > 0 ? b * x_max / at_smallest : 0;
+      p.verdict = p.cpu_fraction >= kScalesAbove ? MemoryScaling::kScales
+                  : p.cpu_fraction <= kFlatBelow ? MemoryScaling::kFlat
+                                                 : MemoryScaling::kInBetween;
+    }
+    out.push_back(std::move(p));
+  }
+  auto largest = [](const PartScaling& p) {
+    double m = 0;
+    for (const auto& s : p.sizes) m = std::max(m, s.timing.mean_ms);
+    return m;
+  };
+  std::ranges::sort(out, [&](const PartScaling& a, const PartScaling& b) {
+    if (a.top_level != b.top_level) return a.top_level;
+    return largest(a) > largest(b);
+  });
+  return out;
+}
+
+std::string limiting_part_sentence(const std::vector<PartScaling>& parts, int memory_mb) {
+  const PartScaling* top = nullptr;
+  const PartTiming* top_timing = nullptr;
+  for (const auto& p : parts) {
+    if (!p.top_level) continue;
+    const PartTiming* t = p.at(memory_mb);
+    if (t != nullptr && (top_timing == nullptr || t->share > top_timing->share)) {
+      top = &p;
+      top_timing = t;
+    }
+  }
+  if (top == nullptr) return {};
+  const int percent = static_cast<int>(std::lround(top_timing->share * 100));
+  const std::string what = top->name == kUntracedPart ? std::string("outside any traced subsegment")
+                                                      : fmt::format("`{}`", top->name);
+  std::string tail;
+  switch (top->verdict) {
+    case MemoryScaling::kFlat: tail = ", which memory does not speed up (flat: waiting)"; break;
+    case MemoryScaling::kScales: tail = ", which gets faster with memory (it scales with CPU)"; break;
+    case MemoryScaling::kInBetween: tail = ", which memory speeds up only in part"; break;
+    case MemoryScaling::kUnknown: tail = ""; break;
+  }
+  return fmt::format("At {} MB, {}% of the time is {}{}.", thousands(memory_mb), percent, what, tail);
+}
+
+}  // namespace sweetspot::tuner
