@@ -8,6 +8,7 @@
 
 #include "engine/lambda_limits.h"
 #include "report/base64.h"
+#include "report/trace_view.h"
 #include "util/file.h"
 
 namespace sweetspot::report {
@@ -147,6 +148,7 @@ json to_json(const tuner::TuneResult& r) {
   }
   out["stateMachine"] = {{"executionCost", 0}, {"lambdaCost", r.lambda_cost}, {"visualization", visualization_url(points)}};
   out["stats"] = stats;
+  out["traceParts"] = trace_parts_to_json(r);
 
   const auto& plan = r.plan;
   json recommendation = {

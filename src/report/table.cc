@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "report/trace_view.h"
 #include "tuner/explain.h"
 #include "util/strings.h"
 
@@ -64,6 +65,7 @@ void write_report(std::ostream& out, const tuner::TuneResult& r) {
   out << "Recommendation: " << r.headline << "\n";
   for (const auto& line : r.reasoning) out << "  - " << line << "\n";
   for (const auto& line : r.warnings) out << "  ! " << line << "\n";
+  if (auto parts = render_parts_table(r); !parts.empty()) out << "\n" << parts;
 
   if (r.search) {
     out << "\nAuto search, sizes in the order measured (predicted: what the model said before measuring it):\n";
