@@ -1,6 +1,7 @@
 #include "cli/invocation_json.h"
 
 #include "report/base64.h"
+#include "report/trace_view.h"
 
 namespace sweetspot::cli {
 namespace {
@@ -77,6 +78,7 @@ nlohmann::json invocation_to_json(const engine::Invocation& inv) {
     put_body(error, "body", inv.response);
     j["error"] = std::move(error);
   }
+  j["trace"] = report::trace_to_json(inv);
   return j;
 }
 

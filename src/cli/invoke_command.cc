@@ -11,6 +11,7 @@
 #include "cli/option_checks.h"
 #include "cli/log_printer.h"
 #include "engine/local_backend.h"
+#include "report/trace_view.h"
 #include "util/error.h"
 
 namespace sweetspot::cli {
@@ -24,13 +25,15 @@ struct InvokeOptions {
   bool cold = false;
   int concurrency = 1;
   bool json = false;
+  bool trace = false;
 };
 
 // Prints each invoke as it finishes: the response, or one JSON record.
 class ResultPrinter : public engine::InvokeObserver {
  public:
-  explicit ResultPrinter(bool json) : json_(json) {}
+  ResultPrinter(bool json, bool trace) : json_(json), trace_(trace) {}
   void on_invocation(const engine::Invocation& inv) override {
+    if (trace_) std::cerr << report::render_waterfall(inv);  // beside the log: stdout stays the response
     if (json_) {
       std::cout << invocation_json_line(inv) << '\n';
     } else {
@@ -43,6 +46,7 @@ class ResultPrinter : public engine::InvokeObserver {
 
  private:
   bool json_;
+  bool trace_;
   bool any_failed_ = false;
 };
 
@@ -75,9 +79,16 @@ int run_invoke(const InvokeOptions& o) {
   batch.payloads.assign(static_cast<size_t>(o.count), payload);
   batch.start = o.cold ? engine::StartPolicy::kColdEveryTime : engine::StartPolicy::kWarm;
   batch.concurrency = o.concurrency;
-  ResultPrinter printer(o.json);
+  ResultPrinter printer(o.json, o.trace);
   auto ran = backend->run(batch, &printer);
   if (!ran) throw util::Fatal(ran.error());  // exit 3 when the host cannot, 2 for bad input
+  if (const engine::XRayCounts x = backend->xray_counts(); x.dropped() > 0) {
+    // Never fatal: what a function sends its X-Ray daemon is its own business.
+    std::cerr << fmt::format(
+        "sweetspot: note: the X-Ray listener dropped what the function sent: {} malformed, {} oversize (over {} "
+        "bytes), {} without the X-Ray header line, {} subsegments over the per-invoke limit, {} of no current invoke\n",
+        x.malformed, x.oversize, engine::kMaxXRayDatagramBytes, x.bad_header, x.flooding, x.unexpected);
+  }
   return printer.any_failed() ? static_cast<int>(util::ExitCode::kFunctionError) : 0;
 }
 
@@ -96,7 +107,11 @@ void add_invoke_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--concurrency,-c", options->concurrency, "Environments invoked at once (default 1)")
       ->check(whole_number(1, 64));
   cmd->add_flag("--json", options->json,
-                "Print one JSON record per invoke on stdout (request id, response or error, durations, memory, CPU)");
+                "Print one JSON record per invoke on stdout (request id, response or error, durations, memory, CPU, "
+                "X-Ray trace)");
+  cmd->add_flag("--trace", options->trace,
+                "Print each invoke's X-Ray trace as a waterfall on stderr: the function's Initialization, Invocation "
+                "and Overhead, and every subsegment its X-Ray SDK sent");
   cmd->footer(
       "The response goes to stdout; the function's output and the START, END and REPORT lines go to stderr.\n"
       "Exit status: 0 every invoke succeeded, 1 an invoke ended in an error, 2 bad input, 3 the host cannot\n"
