@@ -26,7 +26,7 @@ TEST(FunctionTrace, ColdInvokeHasTheThreePhasesUnderTheFunctionSegment) {
   EXPECT_EQ(fn.name, "my-function");
   EXPECT_EQ(fn.origin, kFunctionOrigin);
   EXPECT_DOUBLE_EQ(fn.start_time, 1'700'000'000.0);
-  EXPECT_NEAR(fn.duration_ms(), 253, 1e-6);
+  EXPECT_NEAR(fn.duration_ms(), 253, 1e-3);  // epoch seconds as doubles: ~0.2 us steps
   const std::string_view names[] = {kInitializationPhase, kInvocationPhase, kOverheadPhase};
   const double ms[] = {150, 100, 2};
   for (int i = 0; i < 3; ++i) {
@@ -36,7 +36,7 @@ TEST(FunctionTrace, ColdInvokeHasTheThreePhasesUnderTheFunctionSegment) {
     EXPECT_EQ(s.parent_id, fn.id);
     EXPECT_EQ(s.id.size(), 16u);
     EXPECT_TRUE(s.recorded_by_lambda);
-    EXPECT_NEAR(s.duration_ms(), ms[i], 1e-6);
+    EXPECT_NEAR(s.duration_ms(), ms[i], 1e-3);
   }
 }
 
@@ -49,7 +49,7 @@ TEST(FunctionTrace, WarmInvokeWithoutNextYetHasOverheadInProgress) {
   ASSERT_EQ(segments.size(), 3u);
   EXPECT_EQ(segments[1].name, kInvocationPhase);
   EXPECT_TRUE(segments[2].in_progress);
-  EXPECT_NEAR(segments[0].duration_ms(), 5, 1e-6);
+  EXPECT_NEAR(segments[0].duration_ms(), 5, 1e-3);
   EXPECT_TRUE(function_segments("Sampled=1", "f", p, clocks).empty());
 }
 
