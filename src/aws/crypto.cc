@@ -31,17 +31,5 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
-util::Result<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return util::fail("base64 text has a length that is not a multiple of 4");
-  std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (n < 0) return util::fail("text is not valid base64");
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  size_t length = static_cast<size_t>(n);
-  for (size_t i = text.size(); i > 0 && text[i - 1] == '=' && length > 0; --i) --length;
-  out.resize(length);
-  return out;
-}
 
 }  // namespace sweetspot::aws

@@ -1,4 +1,4 @@
-// The hashes SigV4 needs and the base64 Lambda's log tail comes in, from OpenSSL.
+// The hashes SigV4 needs, from OpenSSL.
 #pragma once
 
 #include <string>
@@ -12,6 +12,5 @@ std::string sha256_hex(std::string_view data);
 // Raw 32-byte HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string hex(std::string_view bytes);
-util::Result<std::string> base64_decode(std::string_view text);
 
 }  // namespace sweetspot::aws

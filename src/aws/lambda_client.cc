@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "aws/crypto.h"
+#include "util/base64.h"
 
 namespace sweetspot::aws {
 namespace {
@@ -211,7 +212,7 @@ std::expected<InvokeResult, ApiError> LambdaClient::invoke(const std::string& fu
   result.executed_version = response->header("x-amz-executed-version");
   result.payload = std::move(response->body);
   if (const std::string tail = response->header("x-amz-log-result"); !tail.empty()) {
-    auto decoded = base64_decode(tail);
+    auto decoded = util::base64_decode(tail);
     if (decoded) result.log_tail = std::move(*decoded);
   }
   return result;

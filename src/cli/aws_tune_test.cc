@@ -20,6 +20,7 @@
 #include <optional>
 #include <thread>
 
+#include "cli/moto_server.h"
 #include "cli/test_command.h"
 
 namespace sweetspot::cli {
@@ -40,27 +41,8 @@ constexpr const char* kSecret = "sweetspot-test-secret-value";
 constexpr const char* kFunction = "tuned-fn";
 constexpr const char* kDescription = "the user's own description";
 
-std::string moto_server_program() {
-  const fs::path venv = fs::path(SWEETSPOT_SOURCE_DIR) / ".cache/test-venv/bin/moto_server";
-  return fs::exists(venv) ? venv.string() : "moto_server";
-}
 
-std::string python_program() {
-  const fs::path venv = fs::path(SWEETSPOT_SOURCE_DIR) / ".cache/test-venv/bin/python3";
-  return fs::exists(venv) ? venv.string() : "python3";
-}
 
-int free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 class ScratchDir {
  public:
@@ -86,7 +68,7 @@ class ScratchDir {
 std::string start_checking_endpoint(std::optional<BackgroundProcess>& process, const ScratchDir& scratch,
                                     const std::string& upstream, const std::string& faults, bool answer_invokes) {
   const fs::path port_file = scratch.path() / "endpoint.port";
-  std::vector<std::string> argv = {python_program(), kEndpointScript, "--upstream", upstream,
+  std::vector<std::string> argv = {test_support::test_venv_program("python3"), kEndpointScript, "--upstream", upstream,
                                    "--port-file", port_file.string(), "--key", std::string(kKeyId) + ":" + kSecret,
                                    "--faults", faults};
   if (answer_invokes) argv.push_back("--answer-invokes");
@@ -115,18 +97,10 @@ void expect_all_signatures_good(const std::string& endpoint_url) {
 class AwsTuneTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const int port = free_loopback_port();
-    moto_url_ = "http://127.0.0.1:" + std::to_string(port);
-    moto_.emplace(std::vector<std::string>{moto_server_program(), "-H", "127.0.0.1", "-p", std::to_string(port)},
-                  std::map<std::string, std::string>{});
-    bool ready = false;
-    for (int i = 0; i < 240 && !ready; ++i) {  // a Python server: slow to start on a loaded machine
-      ready = run_command({"curl", "-sf", "-o", "/dev/null", moto_url_}).exit_code == 0;
-      if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-    ASSERT_TRUE(ready) << "moto_server did not answer on " << moto_url_ << " (scripts/install-deps installs it)";
+    ASSERT_TRUE(moto_.wait_ready()) << moto_.not_ready_message();
+    moto_url_ = moto_.url();
     const CommandResult created =
-        run_command({python_program(), kMotoScript, moto_url_, "create", kFunction, "256", kDescription});
+        run_command({test_support::test_venv_program("python3"), kMotoScript, moto_url_, "create", kFunction, "256", kDescription});
     ASSERT_EQ(created.exit_code, 0) << created.err;
     arn_ = std::string(test_support_trim(created.out));
   }
@@ -168,7 +142,7 @@ class AwsTuneTest : public ::testing::Test {
   }
 
   json state() const {
-    const CommandResult r = run_command({python_program(), kMotoScript, moto_url_, "state", kFunction});
+    const CommandResult r = run_command({test_support::test_venv_program("python3"), kMotoScript, moto_url_, "state", kFunction});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return json::parse(r.out, nullptr, false);
   }
@@ -193,7 +167,7 @@ class AwsTuneTest : public ::testing::Test {
 
   ScratchDir scratch_;
   std::string moto_url_, endpoint_url_, arn_;
-  std::optional<BackgroundProcess> moto_;
+  test_support::MotoServer moto_;
   std::optional<BackgroundProcess> endpoint_;
 };
 
@@ -440,7 +414,7 @@ TEST(AwsTuneAgainstServe, AWholeTuneThroughTheApi) {
   expect_all_signatures_good(endpoint_url);
 
   // serve's function is as it was: 256 MB, no versions or aliases left.
-  const CommandResult state = run_command({python_program(), kMotoScript, serve_url, "state", "ops"});
+  const CommandResult state = run_command({test_support::test_venv_program("python3"), kMotoScript, serve_url, "state", "ops"});
   ASSERT_EQ(state.exit_code, 0) << state.err;
   const json s = json::parse(state.out, nullptr, false);
   EXPECT_EQ(s["memory"], 256) << s.dump();

@@ -1,6 +1,6 @@
 #include "cli/invocation_json.h"
 
-#include "report/base64.h"
+#include "util/base64.h"
 #include "report/trace_view.h"
 
 namespace sweetspot::cli {
@@ -47,7 +47,7 @@ bool valid_utf8(std::string_view s) {
 void put_body(nlohmann::json& j, const char* key, const std::string& bytes) {
   if (!valid_utf8(bytes)) {
     j[key] = nullptr;
-    j[std::string(key) + "Base64"] = report::base64_encode(bytes);
+    j[std::string(key) + "Base64"] = util::base64_encode(bytes);
     return;
   }
   nlohmann::json body = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);

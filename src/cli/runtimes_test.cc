@@ -13,7 +13,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cli/moto_server.h"
 #include "cli/test_command.h"
+#include "cli/test_function_dir.h"
 #include "engine/test_files.h"
 
 namespace sweetspot::cli {
@@ -34,22 +36,7 @@ bool in_ci() {
   return ci != nullptr && std::string(ci) == "true";
 }
 
-// Lays out one function's code beside the build (not under /tmp, which each
-// execution environment replaces with its own).
-class FunctionDir {
- public:
-  FunctionDir() : tree_(base()) {}
-  fs::path write(const std::string& relative, const std::string& content) { return tree_.write(relative, content); }
-  fs::path path() const { return tree_.root(); }
-
- private:
-  static fs::path base() {
-    const fs::path dir = fs::path(SWEETSPOT_BINARY_DIR) / "test-functions";
-    fs::create_directories(dir);
-    return dir;
-  }
-  engine::test_support::TempTree tree_;
-};
+using test_support::FunctionDir;
 
 struct Invoke {
   CommandResult run;
@@ -411,36 +398,12 @@ Resources:
   EXPECT_EQ(node.record["response"], "hello from a node layer");
 }
 
-// moto_server, as this machine image ships it, or where scripts/install-deps put it.
-std::string moto_server_program() {
-  const fs::path venv = fs::path(SWEETSPOT_SOURCE_DIR) / ".cache/test-venv/bin/moto_server";
-  if (fs::exists(venv)) return venv.string();
-  return "moto_server";
-}
 
-int free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 TEST_F(RuntimesTest, ImageProcessorExampleAgainstLocalS3) {
-  const int port = free_loopback_port();
-  const std::string endpoint = "http://127.0.0.1:" + std::to_string(port);
-  test_support::BackgroundProcess moto({moto_server_program(), "-H", "127.0.0.1", "-p", std::to_string(port)}, {});
-  // Wait for the server (a Python program: slow to start on a loaded machine).
-  bool ready = false;
-  for (int i = 0; i < 120 && !ready; ++i) {
-    ready = run_command({"curl", "-sf", "-o", "/dev/null", endpoint}).exit_code == 0;
-    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
-  ASSERT_TRUE(ready) << "moto_server did not answer on " << endpoint << " (scripts/install-deps installs it)";
+  test_support::MotoServer moto;
+  ASSERT_TRUE(moto.wait_ready()) << moto.not_ready_message();
+  const std::string endpoint = moto.url();
 
   // Signed requests, with the credentials the function gets too.
   auto s3 = [&](std::vector<std::string> args) {

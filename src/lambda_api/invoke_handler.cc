@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/lambda_limits.h"
-#include "lambda_api/base64.h"
+#include "util/base64.h"
 
 namespace sweetspot::lambda_api {
 namespace {
@@ -63,7 +63,7 @@ std::expected<ApiResponse, ApiError> handle_invoke(const FunctionRegistry& regis
 
   engine::InvokeInput input(std::move(payload));
   if (const std::string context = request.header("x-amz-client-context"); !context.empty()) {
-    auto decoded = base64_decode(context);
+    auto decoded = util::base64_decode(context);
     if (!decoded || !nlohmann::json::accept(*decoded)) {
       return std::unexpected(invalid("X-Amz-Client-Context must be base64-encoded JSON"));
     }
@@ -75,7 +75,7 @@ std::expected<ApiResponse, ApiError> handle_invoke(const FunctionRegistry& regis
   response.body = invocation->response;
   response.headers.emplace_back("x-amzn-RequestId", invocation->request_id);
   if (!invocation->ok()) response.headers.emplace_back("X-Amz-Function-Error", "Unhandled");
-  if (log_type == "Tail") response.headers.emplace_back("X-Amz-Log-Result", base64_encode(log_tail(invocation->log_tail)));
+  if (log_type == "Tail") response.headers.emplace_back("X-Amz-Log-Result", util::base64_encode(log_tail(invocation->log_tail)));
   return response;
 }
 

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "lambda_api/base64.h"
+#include "util/base64.h"
 #include "lambda_api/request_fuzz.h"
 
 namespace sweetspot::lambda_api {
@@ -111,7 +111,7 @@ TEST_F(ServiceTest, FunctionErrorIsStill200WithTheErrorHeader) {
 
 TEST_F(ServiceTest, TailLogIsBase64OfTheLogEndingWithReport) {
   const ApiResponse r = call("POST", "/2015-03-31/functions/fn/invocations", "{}", {{"x-amz-log-type", "Tail"}});
-  auto decoded = base64_decode(header(r, "X-Amz-Log-Result"));
+  auto decoded = util::base64_decode(header(r, "X-Amz-Log-Result"));
   ASSERT_TRUE(decoded.has_value());
   EXPECT_EQ(*decoded, invoker.log);
 }
@@ -119,7 +119,7 @@ TEST_F(ServiceTest, TailLogIsBase64OfTheLogEndingWithReport) {
 TEST_F(ServiceTest, TailLogKeepsTheLast4KB) {
   invoker.log = std::string(10000, 'x') + "\nREPORT RequestId: req-1\n";
   const ApiResponse r = call("POST", "/2015-03-31/functions/fn/invocations", "{}", {{"x-amz-log-type", "Tail"}});
-  auto decoded = base64_decode(header(r, "X-Amz-Log-Result"));
+  auto decoded = util::base64_decode(header(r, "X-Amz-Log-Result"));
   ASSERT_TRUE(decoded.has_value());
   EXPECT_EQ(decoded->size(), 4096u);
   EXPECT_TRUE(decoded->ends_with("REPORT RequestId: req-1\n"));

@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "engine/lambda_limits.h"
-#include "report/base64.h"
+#include "util/base64.h"
 #include "report/trace_view.h"
 #include "util/file.h"
 
@@ -121,8 +121,8 @@ std::string visualization_url(std::vector<VisualizationPoint> points) {
     append_bytes(durations, static_cast<float>(p.duration_ms));
     append_bytes(costs, static_cast<float>(p.cost));
   }
-  return std::string(kVisualizationBase) + "#" + base64_encode(sizes) + ";" + base64_encode(durations) + ";" +
-         base64_encode(costs);
+  return std::string(kVisualizationBase) + "#" + util::base64_encode(sizes) + ";" + util::base64_encode(durations) + ";" +
+         util::base64_encode(costs);
 }
 
 json to_json(const tuner::TuneResult& r) {

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "report/base64.h"
+#include "util/base64.h"
 #include "tuner/testing/fake_backend.h"
 #include "util/file.h"
 
@@ -16,7 +16,7 @@ using nlohmann::json;
 
 template <typename T>
 std::vector<T> decode_array(const std::string& base64) {
-  const std::string bytes = base64_decode(base64).value();
+  const std::string bytes = util::base64_decode(base64).value();
   std::vector<T> values(bytes.size() / sizeof(T));
   std::memcpy(values.data(), bytes.data(), values.size() * sizeof(T));
   return values;

@@ -1,8 +1,8 @@
-#include "report/base64.h"
+#include "util/base64.h"
 
 #include <gtest/gtest.h>
 
-namespace sweetspot::report {
+namespace sweetspot::util {
 namespace {
 
 TEST(Base64, Rfc4648Vectors) {
@@ -22,4 +22,4 @@ TEST(Base64, DecodesWhatItEncodesIncludingZeroBytes) {
 }
 
 }  // namespace
-}  // namespace sweetspot::report
+}  // namespace sweetspot::util

@@ -1,8 +1,8 @@
-#include "lambda_api/base64.h"
+#include "util/base64.h"
 
 #include <openssl/evp.h>
 
-namespace sweetspot::lambda_api {
+namespace sweetspot::util {
 
 std::string base64_encode(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -26,4 +26,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace sweetspot::lambda_api
+}  // namespace sweetspot::util
