@@ -272,7 +272,9 @@ TEST_F(LocalEngineTest, InitGetsBurstCpuThenInvokesGetTheirShare) {
   ASSERT_TRUE(r[0].ok()) << r[0].response;
   const json after_init = json::parse(r[0].response)["nr_throttled"];
   ASSERT_TRUE(after_init.is_number()) << "no cpu.stat: " << r[0].response;
-  EXPECT_EQ(after_init.get<int>(), 0) << "burst: init ran unthrottled";
+  // A throttled 30 ms init would be stopped ~20 times; the first invoke itself runs
+  // at its share from the start (defect 8) and may be stopped once before it reads.
+  EXPECT_LE(after_init.get<int>(), 2) << "burst: init ran unthrottled";
   EXPECT_GE(json::parse(r[2].response)["nr_throttled"].get<int>(), 10) << "the invoke is throttled to its share";
   EXPECT_GT(r[1].duration_ms, 250.0) << "the invoke is throttled to its share (about 415 ms)";
 
