@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -57,7 +58,8 @@ void write_python_function(const ScratchDir& dir) {
   dir.write("py/lambda_function.py",
             "import os, sys\n"
             "def lambda_handler(event, context):\n"
-            "    return {'version': '%d.%d' % sys.version_info[:2], 'runtime_dir': os.environ['LAMBDA_RUNTIME_DIR']}\n");
+            "    rt = os.environ['LAMBDA_RUNTIME_DIR']\n"
+            "    return {'version': '%d.%d' % sys.version_info[:2], 'runtime_dir': rt, 'runtime_files': os.listdir(rt)}\n");
 }
 
 TEST(FirstRun, HelpAndMissingOrUnknownCommandsShowTheCommands) {
@@ -299,13 +301,18 @@ TEST(FirstRun, AnInstalledSweetspotRunsFromItsPrefix) {
   EXPECT_TRUE(fs::is_regular_file(prefix / "share/sweetspot/prices.json"));
   EXPECT_TRUE(fs::is_regular_file(prefix / "share/sweetspot/runtimes/python/bootstrap.py"));
   EXPECT_FALSE(fs::exists(prefix / "share/sweetspot/runtimes/python/tests"));
+  // Marks the installed copy: the environment shows it at /var/runtime, as Lambda does.
+  std::ofstream(prefix / "share/sweetspot/runtimes/python/installed-copy") << "yes";
   write_python_function(dir);
   // From another directory, with no SWEETSPOT_RUNTIMES_DIR (an empty value removes it).
   auto r = run_command({"env", "-C", "/", (prefix / "bin/sweetspot").string(), "invoke", (dir.path() / "py").string(),
                         "--no-limits"},
                        {{"SWEETSPOT_RUNTIMES_DIR", ""}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(json::parse(r.out)["runtime_dir"], (prefix / "share/sweetspot/runtimes/python").string());
+  const json out = json::parse(r.out);
+  EXPECT_EQ(out["runtime_dir"], "/var/runtime");
+  const auto files = out["runtime_files"];
+  EXPECT_NE(std::find(files.begin(), files.end(), "installed-copy"), files.end()) << files.dump();
 }
 
 }  // namespace

@@ -51,38 +51,11 @@ ExecutionEnvironment::ExecutionEnvironment(const FunctionConfig& config, const E
   function_arn_ = "arn:aws:lambda:" + options_.region + ":000000000000:function:" + config_.name;
 }
 
-// The private /tmp covers the host's; what the runtime needs from there (code,
-// layers, runtimes or interpreter in a checkout under /tmp) is bound back in, by
-// the entry of /tmp that holds it. The rest of the host's /tmp stays hidden.
-static std::vector<std::string> host_tmp_entries(const FunctionConfig& config, const LaunchSpec& launch) {
-  std::vector<std::filesystem::path> needed = {config.code_dir, runtimes_dir()};
-  needed.insert(needed.end(), config.layers.begin(), config.layers.end());
-  for (const std::string& arg : launch.argv) {
-    if (arg.starts_with("/")) needed.emplace_back(arg);
-  }
-  std::vector<std::string> entries;
-  for (const auto& path : needed) {
-    std::error_code ec;
-    const std::filesystem::path real = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
-    auto it = real.begin();
-    if (it == real.end() || *it != "/" || ++it == real.end() || *it != "tmp" || ++it == real.end()) continue;
-    const std::string entry = it->string();
-    if (std::find(entries.begin(), entries.end(), entry) == entries.end()) entries.push_back(entry);
-  }
-  return entries;
-}
-
 util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create(const FunctionConfig& config,
                                                                                 const EnvironmentOptions& options) {
   if (!valid_memory_mb(config.memory_mb)) {
     return util::fail("memory size " + std::to_string(config.memory_mb) + " MB is outside Lambda's range (" +
                       std::to_string(kMinMemoryMb) + " to " + std::to_string(kMaxMemoryMb) + " MB)");
-  }
-  std::error_code ec;
-  const std::string code = std::filesystem::weakly_canonical(config.code_dir, ec).string();
-  if (code == "/tmp") {
-    return util::fail("the function's code is /tmp itself, which every execution environment replaces with a "
-                      "private /tmp of its own, as Lambda does: move the code into a folder of its own");
   }
   std::unique_ptr<ExecutionEnvironment> env(new ExecutionEnvironment(config, options, g_next_environment_id++));
   if (options.limits == LimitsMode::kEnforced) {
@@ -106,20 +79,18 @@ util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create
   return env;
 }
 
-util::Result<void> ExecutionEnvironment::start_runtime() {
-  auto launch = launch_spec(config_);
-  if (!launch) return std::unexpected(launch.error());
-
-  // Precedence, lowest first: what the runtime needs, the caller's AWS settings,
-  // the function's own variables, then Lambda's reserved ones, which no
-  // function can override.
-  std::map<std::string, std::string> vars = launch->env;
+// The one place Lambda's environment variables are put together. Precedence,
+// lowest first: what the runtime needs (its launch spec), the caller's AWS
+// settings, the function's own variables, then Lambda's reserved ones, which no
+// function can override.
+std::vector<std::string> ExecutionEnvironment::runtime_environment(const LaunchSpec& launch) const {
+  std::map<std::string, std::string> vars = launch.env;
   for (auto& [k, v] : caller_aws_environment()) vars[k] = v;
   for (auto& [k, v] : config_.environment) vars[k] = v;
   const std::string region = vars.contains("AWS_REGION") ? vars["AWS_REGION"] : options_.region;
   vars["AWS_LAMBDA_RUNTIME_API"] = server_->address();
   vars["_HANDLER"] = config_.handler;
-  vars["LAMBDA_TASK_ROOT"] = config_.code_dir.string();
+  vars["LAMBDA_TASK_ROOT"] = launch.working_dir.string();
   vars["AWS_LAMBDA_FUNCTION_NAME"] = config_.name;
   vars["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
   vars["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = std::to_string(config_.memory_mb);
@@ -137,6 +108,17 @@ util::Result<void> ExecutionEnvironment::start_runtime() {
     vars["AWS_XRAY_DAEMON_ADDRESS"] = options_.xray->address();
     vars["AWS_XRAY_CONTEXT_MISSING"] = "LOG_ERROR";
   }
+  std::vector<std::string> env;
+  for (auto& [k, v] : vars) env.push_back(k + "=" + v);
+  return env;
+}
+
+util::Result<void> ExecutionEnvironment::start_runtime() {
+  // Lambda's filesystem: the code read-only at /var/task, the runtime client at
+  // /var/runtime, the layers merged at /opt, the rest of the host read-only and a
+  // private /tmp the only writable place.
+  auto launch = launch_spec(config_, PathLayout::kLambda);
+  if (!launch) return std::unexpected(launch.error());
 
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return util::fail_errno("cannot create the log pipe");
@@ -148,19 +130,26 @@ util::Result<void> ExecutionEnvironment::start_runtime() {
 
   sandbox::SpawnOptions spawn;
   spawn.argv = launch->argv;
-  for (auto& [k, v] : vars) spawn.env.push_back(k + "=" + v);
-  spawn.cwd = config_.code_dir;
+  spawn.env = runtime_environment(*launch);
+  spawn.cwd = launch->working_dir;
+  spawn.view = launch->view;
   spawn.cgroup = cgroup_.get();
   spawn.tmp = sandbox::TmpIsolation::kPrivate;
   spawn.tmp_bytes = static_cast<int64_t>(config_.tmp_mb) << 20;
-  spawn.keep_from_host_tmp = host_tmp_entries(config_, *launch);
   spawn.max_open_files = kMaxOpenFiles;
   spawn.stdout_fd = log_write.get();
   spawn.stderr_fd = log_write.get();
 
   auto process = sandbox::Process::spawn(spawn);
-  if (!process && options_.limits == LimitsMode::kUnenforced) {
-    // Without privileges a private /tmp may be impossible; --no-limits runs anyway.
+  if (!process && options_.limits == LimitsMode::kUnenforced && process.error().kind == util::ErrorKind::kHost) {
+    // Without privileges a mount namespace may be impossible; --no-limits runs
+    // anyway, on the host's own paths and /tmp.
+    auto host = launch_spec(config_, PathLayout::kHost);
+    if (!host) return std::unexpected(host.error());
+    spawn.argv = host->argv;
+    spawn.env = runtime_environment(*host);
+    spawn.cwd = host->working_dir;
+    spawn.view.reset();
     spawn.tmp = sandbox::TmpIsolation::kShared;
     process = sandbox::Process::spawn(spawn);
   }

@@ -19,6 +19,7 @@
 #include "engine/lambda_limits.h"
 #include "engine/invocation.h"
 #include "engine/runtime_api_server.h"
+#include "engine/runtime_launch.h"
 #include "engine/xray_daemon.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/process.h"
@@ -88,6 +89,7 @@ class ExecutionEnvironment {
 
   ExecutionEnvironment(const FunctionConfig& config, const EnvironmentOptions& options, int id);
   util::Result<void> start_runtime();
+  std::vector<std::string> runtime_environment(const LaunchSpec& launch) const;
   void stop_runtime();
   util::Result<void> apply_invoke_cpu();  // after init: the memory-proportional quota
   util::Result<void> restart_runtime();  // after an init that overran its 10 s

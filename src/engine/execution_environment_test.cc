@@ -460,10 +460,10 @@ TEST(LocalEngineErrors, MemoryOutsideLambdasRangeIsRefused) {
 namespace sweetspot::engine {
 namespace {
 
-// A checkout under /tmp (README: "git clone ... /tmp/x"): the private /tmp
-// covers the host's, so the entry holding the code is bound back in; the rest of
-// the host's /tmp stays hidden, as on Lambda.
-TEST(LocalEngineTmp, CodeUnderTmpRunsAndTheRestOfTheHostsTmpStaysHidden) {
+// A checkout under /tmp (README: "git clone ... /tmp/x"): the code is mounted at
+// /var/task before the private /tmp covers the host's, and none of the host's
+// /tmp shows through, as on Lambda.
+TEST(LocalEngineTmp, CodeUnderTmpRunsAndTheHostsTmpStaysHidden) {
   SWEETSPOT_REQUIRE_CGROUPS(host);
   const std::string pid = std::to_string(::getpid());
   const fs::path top = fs::path("/tmp") / ("sweetspot code-" + pid);  // a space, as a user's folder may have
@@ -484,8 +484,29 @@ TEST(LocalEngineTmp, CodeUnderTmpRunsAndTheRestOfTheHostsTmpStaysHidden) {
   ASSERT_EQ(r->size(), 1u);
   ASSERT_TRUE((*r)[0].ok()) << (*r)[0].response << (*r)[0].log_tail;
   const auto files = json::parse((*r)[0].response)["files"];
-  EXPECT_NE(std::find(files.begin(), files.end(), "sweetspot code-" + pid), files.end()) << files.dump();
+  EXPECT_EQ(std::find(files.begin(), files.end(), "sweetspot code-" + pid), files.end()) << files.dump();
   EXPECT_EQ(std::find(files.begin(), files.end(), "sweetspot-other-" + pid), files.end()) << files.dump();
+}
+
+TEST(LocalEngineNoLimits, CodeUnderTmpRuns) {
+  // Once refused (the private /tmp hid it); the code is now mounted at /var/task
+  // before /tmp is replaced, and without privileges it runs from where it is.
+  const fs::path dir = fs::path("/tmp") / ("sweetspot-code-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::copy_file(ops_function().code_dir / "bootstrap", dir / "bootstrap", fs::copy_options::overwrite_existing);
+  LocalBackendOptions options;
+  options.limits = LimitsMode::kUnenforced;
+  FunctionConfig config = ops_function();
+  config.code_dir = dir;
+  auto backend = LocalBackend::create(config, options);
+  ASSERT_TRUE(backend.has_value()) << backend.error().message;
+  Batch batch;
+  batch.payloads = {R"({"op":"echo","under":"tmp"})"};
+  auto r = (*backend)->run(batch, nullptr);
+  fs::remove_all(dir);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_TRUE((*r)[0].ok()) << (*r)[0].response;
 }
 
 }  // namespace

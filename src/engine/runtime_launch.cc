@@ -129,15 +129,42 @@ util::Result<fs::path> python_interpreter(const FunctionConfig& config) {
   return real_interpreter(*found);
 }
 
+// Where the runtime sees the code, its client and the layers.
+struct Paths {
+  PathLayout layout;
+  fs::path task;  // the code
+  bool lambda() const { return layout == PathLayout::kLambda; }
+  fs::path runtime(const fs::path& host_dir) const { return lambda() ? kRuntimeRoot : host_dir; }
+};
+
 // Layers as search paths: Lambda extracts them in order into /opt, a later
-// layer's files replacing an earlier one's, so the last layer is searched first.
+// layer's files replacing an earlier one's, so the last layer is searched first
+// (in Lambda's layout they are merged at /opt: one folder, if any layer has it).
 // `sub` names the folder inside a layer (e.g. "python", "nodejs/node_modules").
-std::vector<std::string> layer_dirs(const FunctionConfig& config, const fs::path& sub) {
+std::vector<std::string> layer_dirs(const FunctionConfig& config, const Paths& paths, const fs::path& sub) {
   std::vector<std::string> dirs;
   for (auto it = config.layers.rbegin(); it != config.layers.rend(); ++it) {
-    if (fs::is_directory(*it / sub)) dirs.push_back((*it / sub).string());
+    if (!fs::is_directory(*it / sub)) continue;
+    if (paths.lambda()) return {(kLayersRoot / sub).string()};
+    dirs.push_back((*it / sub).string());
   }
   return dirs;
+}
+
+// A program installed under the host's /tmp (e.g. --python /tmp/venv/bin/python)
+// would be hidden by the private /tmp: its installation (the folder above bin/)
+// stays visible there, read-only.
+void keep_if_under_tmp(const fs::path& program, LaunchSpec& spec) {
+  std::error_code ec;
+  const fs::path real = fs::weakly_canonical(program, ec);
+  for (const fs::path& p : {program, ec ? program : real}) {
+    if (!p.string().starts_with("/tmp/")) continue;
+    fs::path prefix = p.parent_path().filename() == "bin" ? p.parent_path().parent_path() : p.parent_path();
+    if (prefix == "/tmp") prefix = p.parent_path();
+    if (prefix != "/tmp" && std::ranges::find(spec.view.kept_in_tmp, prefix) == spec.view.kept_in_tmp.end()) {
+      spec.view.kept_in_tmp.push_back(prefix);
+    }
+  }
 }
 
 std::string join_paths(const std::vector<std::string>& parts) {
@@ -150,32 +177,51 @@ std::string join_paths(const std::vector<std::string>& parts) {
   return out;
 }
 
-// Lambda's library path, with the code directory where /var/task is and the
-// layers' lib/ where /opt/lib is.
-std::string library_path(const FunctionConfig& config) {
-  std::vector<std::string> parts = {config.code_dir.string(), (config.code_dir / "lib").string()};
-  for (auto& dir : layer_dirs(config, "lib")) parts.push_back(std::move(dir));
+// Lambda's library path: the code's folder and its lib/, then the layers' lib/.
+std::string library_path(const FunctionConfig& config, const Paths& paths) {
+  std::vector<std::string> parts = {paths.task.string(), (paths.task / "lib").string()};
+  for (auto& dir : layer_dirs(config, paths, "lib")) parts.push_back(std::move(dir));
   parts.push_back(getenv_or("LD_LIBRARY_PATH", ""));
   return join_paths(parts);
 }
 
-std::string program_path(const FunctionConfig& config) {
-  std::vector<std::string> parts = layer_dirs(config, "bin");
+std::string program_path(const FunctionConfig& config, const Paths& paths) {
+  std::vector<std::string> parts = layer_dirs(config, paths, "bin");
   parts.push_back(getenv_or("PATH", "/usr/local/bin:/usr/bin:/bin"));
   return join_paths(parts);
 }
 
 // What Lambda puts on sys.path from /opt: each layer's python/lib/python3.N/site-packages, then python/.
-std::string python_layer_path(const FunctionConfig& config) {
+std::string python_layer_path(const FunctionConfig& config, const Paths& paths) {
+  if (paths.lambda()) {
+    // One merged /opt/python: its site-packages folders, then itself.
+    std::vector<std::string> parts;
+    bool any = false;
+    for (const auto& layer : config.layers) {
+      std::error_code ec;
+      any = any || fs::is_directory(layer / "python");
+      for (const auto& entry : fs::directory_iterator(layer / "python" / "lib", ec)) {
+        const std::string dir = (kLayersRoot / "python/lib" / entry.path().filename() / "site-packages").string();
+        if (entry.path().filename().string().starts_with("python3") && fs::is_directory(entry.path() / "site-packages") &&
+            std::ranges::find(parts, dir) == parts.end()) {
+          parts.push_back(dir);
+        }
+      }
+    }
+    if (any) parts.push_back((kLayersRoot / "python").string());
+    return join_paths(parts);
+  }
   std::vector<std::string> parts;
-  for (const auto& python : layer_dirs(config, "python")) {
+  for (auto it = config.layers.rbegin(); it != config.layers.rend(); ++it) {
+    const fs::path python = *it / "python";
+    if (!fs::is_directory(python)) continue;
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(fs::path(python) / "lib", ec)) {
+    for (const auto& entry : fs::directory_iterator(python / "lib", ec)) {
       if (entry.path().filename().string().starts_with("python3") && fs::is_directory(entry.path() / "site-packages")) {
         parts.push_back((entry.path() / "site-packages").string());
       }
     }
-    parts.push_back(python);
+    parts.push_back(python.string());
   }
   return join_paths(parts);
 }
@@ -193,7 +239,7 @@ std::string node_major_folder(const std::string& runtime_id) {
   return "node" + digits;
 }
 
-util::Result<void> add_provided(const FunctionConfig& config, LaunchSpec& spec) {
+util::Result<void> add_provided(const FunctionConfig& config, const Paths& paths, LaunchSpec& spec) {
   const fs::path bootstrap = config.code_dir / "bootstrap";
   if (!fs::exists(bootstrap)) {
     return util::fail(fmt::format("{} is missing: a custom runtime ({}) needs an executable file named bootstrap in "
@@ -204,12 +250,14 @@ util::Result<void> add_provided(const FunctionConfig& config, LaunchSpec& spec) 
     return util::fail(fmt::format("{} is not executable: a custom runtime starts it as a program (chmod +x {})",
                                   bootstrap.string(), bootstrap.string()));
   }
-  spec.argv = {bootstrap.string()};
-  spec.env["LAMBDA_RUNTIME_DIR"] = config.code_dir.string();
+  spec.argv = {(paths.task / "bootstrap").string()};
+  // A custom runtime's /var/runtime is empty; without Lambda's layout the code is its runtime.
+  if (paths.lambda()) spec.view.empty_dirs.push_back(kRuntimeRoot);
+  spec.env["LAMBDA_RUNTIME_DIR"] = paths.lambda() ? kRuntimeRoot.string() : config.code_dir.string();
   return {};
 }
 
-util::Result<void> add_python(const FunctionConfig& config, LaunchSpec& spec) {
+util::Result<void> add_python(const FunctionConfig& config, const Paths& paths, LaunchSpec& spec) {
   const fs::path dir = runtimes_dir() / "python";
   const fs::path bootstrap = dir / "bootstrap.py";
   if (!fs::is_regular_file(bootstrap)) {
@@ -219,22 +267,26 @@ util::Result<void> add_python(const FunctionConfig& config, LaunchSpec& spec) {
   }
   auto python = python_interpreter(config);
   if (!python) return std::unexpected(python.error());
-  spec.argv = {python->string(), bootstrap.string()};
+  spec.argv = {python->string(), (paths.runtime(dir) / "bootstrap.py").string()};
   const std::string wanted = config.runtime_id.substr(std::string_view("python").size());  // "3.12"
   if (const std::string ran = config.runtime_detected ? wanted : python_version(*python); !ran.empty() && ran != wanted) {
     spec.note = fmt::format("{} was asked for, but Python {} ran it ({}): this host has no python{} on PATH "
                             "(install it, or pass --python)",
                             config.runtime_id, ran, python->string(), wanted);
   }
-  spec.env["LAMBDA_RUNTIME_DIR"] = dir.string();
+  if (paths.lambda()) {
+    spec.view.mounts.push_back({dir, kRuntimeRoot});
+    keep_if_under_tmp(*python, spec);
+  }
+  spec.env["LAMBDA_RUNTIME_DIR"] = paths.runtime(dir).string();
   spec.env["PYTHONUNBUFFERED"] = "1";
   // Lambda's code directory is read-only: no __pycache__ is written into the user's code.
   spec.env["PYTHONDONTWRITEBYTECODE"] = "1";
-  if (auto layers = python_layer_path(config); !layers.empty()) spec.env["PYTHONPATH"] = layers;
+  if (auto layers = python_layer_path(config, paths); !layers.empty()) spec.env["PYTHONPATH"] = layers;
   return {};
 }
 
-util::Result<void> add_node(const FunctionConfig& config, LaunchSpec& spec) {
+util::Result<void> add_node(const FunctionConfig& config, const Paths& paths, LaunchSpec& spec) {
   const fs::path dir = runtimes_dir() / "node";
   const fs::path addon = dir / "node_modules" / "aws-lambda-ric" / "dist" / "rapid-client.node";
   if (!fs::is_regular_file(addon)) {
@@ -264,11 +316,16 @@ util::Result<void> add_node(const FunctionConfig& config, LaunchSpec& spec) {
                "81920",
                fmt::format("--max-semi-space-size={}", new_space / 2),
                fmt::format("--max-old-space-size={}", config.memory_mb - new_space),
-               (dir / "bootstrap.mjs").string()};
-  spec.env["LAMBDA_RUNTIME_DIR"] = dir.string();
-  std::vector<std::string> node_path = layer_dirs(config, fs::path("nodejs") / node_major_folder(config.runtime_id) / "node_modules");
-  for (auto& dir : layer_dirs(config, "nodejs/node_modules")) node_path.push_back(std::move(dir));
-  node_path.push_back(config.code_dir.string());
+               (paths.runtime(dir) / "bootstrap.mjs").string()};
+  if (paths.lambda()) {
+    spec.view.mounts.push_back({dir, kRuntimeRoot});
+    keep_if_under_tmp(*node, spec);
+  }
+  spec.env["LAMBDA_RUNTIME_DIR"] = paths.runtime(dir).string();
+  std::vector<std::string> node_path =
+      layer_dirs(config, paths, fs::path("nodejs") / node_major_folder(config.runtime_id) / "node_modules");
+  for (auto& dir : layer_dirs(config, paths, "nodejs/node_modules")) node_path.push_back(std::move(dir));
+  node_path.push_back(paths.task.string());
   spec.env["NODE_PATH"] = join_paths(node_path);
   return {};
 }
@@ -289,22 +346,30 @@ fs::path runtimes_dir() {
   return fs::path(SWEETSPOT_RUNTIMES_DIR);
 }
 
-util::Result<LaunchSpec> launch_spec(const FunctionConfig& config) {
+util::Result<LaunchSpec> launch_spec(const FunctionConfig& config, PathLayout layout) {
+  const Paths paths{layout, layout == PathLayout::kLambda ? kTaskRoot : config.code_dir};
   LaunchSpec spec;
-  spec.working_dir = config.code_dir;
+  spec.working_dir = paths.task;
+  if (paths.lambda()) {
+    // /var holds only what Lambda has there; the code is mounted read-only.
+    spec.view.scratch_dirs = {kTaskRoot.parent_path()};
+    spec.view.mounts.push_back({config.code_dir, kTaskRoot});
+    spec.view.merged_target = kLayersRoot;
+    spec.view.merged_sources = config.layers;
+  }
   util::Result<void> added;
   switch (config.runtime) {
-    case RuntimeFamily::kProvided: added = add_provided(config, spec); break;
-    case RuntimeFamily::kPython: added = add_python(config, spec); break;
-    case RuntimeFamily::kNode: added = add_node(config, spec); break;
+    case RuntimeFamily::kProvided: added = add_provided(config, paths, spec); break;
+    case RuntimeFamily::kPython: added = add_python(config, paths, spec); break;
+    case RuntimeFamily::kNode: added = add_node(config, paths, spec); break;
   }
   if (!added) return std::unexpected(added.error());
   spec.env["_HANDLER"] = config.handler;
-  spec.env["LAMBDA_TASK_ROOT"] = config.code_dir.string();
+  spec.env["LAMBDA_TASK_ROOT"] = paths.task.string();
   // Lambda names the managed language runtimes here; OS-only (provided) runtimes get none.
   if (config.runtime != RuntimeFamily::kProvided) spec.env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + config.runtime_id;
-  spec.env["PATH"] = program_path(config);
-  spec.env["LD_LIBRARY_PATH"] = library_path(config);
+  spec.env["PATH"] = program_path(config, paths);
+  spec.env["LD_LIBRARY_PATH"] = library_path(config, paths);
   return spec;
 }
 

@@ -9,14 +9,31 @@
 #include <vector>
 
 #include "engine/function_config.h"
+#include "sandbox/filesystem_view.h"
 #include "util/error.h"
 
 namespace sweetspot::engine {
 
+// Where the runtime finds the function's files.
+enum class PathLayout {
+  // Lambda's: the code at /var/task, the runtime client at /var/runtime, the
+  // layers merged at /opt (LaunchSpec::view says what to mount where).
+  kLambda,
+  // The host's own paths (when no mount namespace can be made: --no-limits
+  // without privileges).
+  kHost,
+};
+
+// Lambda's paths.
+inline const std::filesystem::path kTaskRoot = "/var/task";
+inline const std::filesystem::path kRuntimeRoot = "/var/runtime";
+inline const std::filesystem::path kLayersRoot = "/opt";
+
 struct LaunchSpec {
   std::vector<std::string> argv;  // argv[0] is an absolute path
   std::map<std::string, std::string> env;
-  std::filesystem::path working_dir;  // the code directory, as /var/task is in Lambda
+  std::filesystem::path working_dir;  // the code directory: /var/task in Lambda's layout
+  sandbox::FilesystemView view;       // kLambda: what the environment mounts where
   // When the interpreter that runs is not the version the runtime id names
   // (nodejs16.x on this host's Node 20): plain words for every output; else empty.
   std::string note;
@@ -24,7 +41,8 @@ struct LaunchSpec {
 
 // provided.*: <code>/bootstrap. python3.x: <python3> <runtimes>/python/bootstrap.py.
 // nodejs*: node <Lambda's V8 flags> <runtimes>/node/bootstrap.mjs (aws-lambda-ric).
-util::Result<LaunchSpec> launch_spec(const FunctionConfig& config);
+// Errors name what cannot be reached and why.
+util::Result<LaunchSpec> launch_spec(const FunctionConfig& config, PathLayout layout = PathLayout::kHost);
 
 // Where runtimes/ is: $SWEETSPOT_RUNTIMES_DIR, else <the binary's folder>/../share/sweetspot/runtimes
 // when sweetspot is installed (cmake --install), else the source tree's, fixed at build time.

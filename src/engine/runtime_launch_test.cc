@@ -178,6 +178,66 @@ TEST_F(RuntimeLaunchTest, LayersJoinThePathsLambdaGivesOpt) {
                                            (tree_ / "code").string());
 }
 
+TEST_F(RuntimeLaunchTest, LambdasLayoutMountsCodeRuntimeAndLayersWhereLambdaHasThem) {
+  ScopedEnv dir("SWEETSPOT_RUNTIMES_DIR", (tree_ / "runtimes").c_str());
+  write("runtimes/python/bootstrap.py");
+  write("runtimes/node/node_modules/aws-lambda-ric/dist/rapid-client.node");
+  write("runtimes/node/bootstrap.mjs");
+  write("code/bootstrap", true);
+  write("first/python/lib/python3.12/site-packages/a.py");
+  write("first/bin/tool", true);
+  write("second/python/b.py");
+  write("second/nodejs/node_modules/m/index.js");
+  write("second/lib/libx.so");
+
+  auto provided = config(RuntimeFamily::kProvided, "provided.al2023", "h");
+  provided.layers = {tree_ / "first", tree_ / "second"};
+  auto spec = launch_spec(provided, PathLayout::kLambda);
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_EQ(spec->argv, std::vector<std::string>{"/var/task/bootstrap"});
+  EXPECT_EQ(spec->working_dir, "/var/task");
+  EXPECT_EQ(spec->env.at("LAMBDA_TASK_ROOT"), "/var/task");
+  EXPECT_EQ(spec->env.at("LAMBDA_RUNTIME_DIR"), "/var/runtime");
+  EXPECT_THAT(spec->env.at("PATH"), StartsWith("/opt/bin:"));
+  EXPECT_THAT(spec->env.at("LD_LIBRARY_PATH"), StartsWith("/var/task:/var/task/lib:/opt/lib"));
+  EXPECT_EQ(spec->view.scratch_dirs, std::vector<fs::path>{"/var"});
+  ASSERT_EQ(spec->view.mounts.size(), 1u);
+  EXPECT_EQ(spec->view.mounts[0].source, tree_ / "code");
+  EXPECT_EQ(spec->view.mounts[0].target, "/var/task");
+  EXPECT_EQ(spec->view.merged_target, "/opt");
+  EXPECT_EQ(spec->view.merged_sources, (std::vector<fs::path>{tree_ / "first", tree_ / "second"}));
+
+  auto python = config(RuntimeFamily::kPython, "python3.12", "app.handler");
+  python.layers = provided.layers;
+  spec = launch_spec(python, PathLayout::kLambda);
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_EQ(spec->argv[1], "/var/runtime/bootstrap.py");
+  EXPECT_EQ(spec->env.at("PYTHONPATH"), "/opt/python/lib/python3.12/site-packages:/opt/python");
+  ASSERT_EQ(spec->view.mounts.size(), 2u);
+  EXPECT_EQ(spec->view.mounts[1].source, tree_ / "runtimes/python");
+  EXPECT_EQ(spec->view.mounts[1].target, "/var/runtime");
+
+  auto node = config(RuntimeFamily::kNode, "nodejs20.x", "index.handler");
+  node.layers = provided.layers;
+  spec = launch_spec(node, PathLayout::kLambda);
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_EQ(spec->argv.back(), "/var/runtime/bootstrap.mjs");
+  EXPECT_EQ(spec->env.at("NODE_PATH"), "/opt/nodejs/node_modules:/var/task");
+}
+
+TEST_F(RuntimeLaunchTest, AnInterpreterUnderTmpStaysVisibleInThePrivateTmp) {
+  ScopedEnv dir("SWEETSPOT_RUNTIMES_DIR", (tree_ / "runtimes").c_str());
+  write("runtimes/python/bootstrap.py");
+  test_support::TempTree under_tmp(fs::path("/tmp"));
+  const fs::path python = under_tmp.write("venv/bin/python3", "ELF", true);
+  auto c = config(RuntimeFamily::kPython, "python3.12", "app.handler");
+  c.python = python;
+  auto spec = launch_spec(c, PathLayout::kLambda);
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_EQ(spec->argv[0], python.string());
+  EXPECT_EQ(spec->view.kept_in_tmp, std::vector<fs::path>{under_tmp / "venv"});
+}
+
 TEST(CallerAwsEnvironmentTest, PassesCredentialsRegionAndEndpointsOnly) {
   ScopedEnv key("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
   ScopedEnv secret("AWS_SECRET_ACCESS_KEY", "secret-example");

@@ -15,8 +15,9 @@ namespace sweetspot::engine::test_support {
 
 class TempTree {
  public:
-  // `base` must exist. Code an execution environment runs must not live under /tmp:
-  // the environment mounts its own private /tmp over it.
+  // `base` must exist (code, layers and runtimes may live anywhere, /tmp too: an
+  // environment mounts them at /var/task, /opt and /var/runtime before its
+  // private /tmp hides the host's).
   explicit TempTree(const std::filesystem::path& base = std::filesystem::temp_directory_path()) {
     std::string pattern = (base / "sweetspot-test-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");

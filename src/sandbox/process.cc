@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 
 #include "util/strings.h"
@@ -38,8 +38,13 @@ enum class Step : int {
   kUserNamespace,
   kUidMap,
   kPrivateMounts,
+  kCloneMount,   // `index` names the mount (mounts, then the merged source, then kept_in_tmp)
+  kOverlay,
+  kScratch,      // `index` names the scratch dir
+  kMountPoint,   // `index` names the mount
+  kAttach,       // `index` names the mount
+  kReadOnly,
   kMountTmp,
-  kKeepHostTmp,  // `index` names the entry
   kRlimit,
   kChdir,
   kStdio,
@@ -63,9 +68,22 @@ struct ChildPlan {
   std::string cwd;
   bool private_tmp = false;
   std::string tmp_options;
-  std::vector<std::string> keep_names;    // entries of the host's /tmp to bind into the private one
-  std::vector<std::string> keep_targets;  // "/tmp/" + name
-  std::vector<bool> keep_is_dir;
+  // The filesystem view (see filesystem_view.h), flattened for the child.
+  struct Clone {
+    std::string source;
+    std::string target;
+    bool make_target = false;  // a directory made in a scratch dir, or (kept) in the new /tmp
+    bool after_tmp = false;    // kept_in_tmp: attached inside the private /tmp
+    std::vector<std::string> tmp_parents;  // kept_in_tmp: directories to make first, outermost first
+  };
+  bool has_view = false;
+  std::vector<Clone> clones;
+  std::vector<int> clone_fds;  // sized before the fork: the child allocates nothing
+  std::vector<std::string> scratch_dirs;
+  std::vector<std::string> empty_dirs;
+  std::string overlay_target;
+  std::string overlay_options;
+  bool read_only_host = false;
   std::string uid_map;
   std::string gid_map;
   rlim_t max_open_files = 0;
@@ -112,13 +130,24 @@ std::string describe_step(const ChildFailure& failure, const ChildPlan& plan, co
     case Step::kUserNamespace: return "cannot create a user namespace for the private /tmp (not running as root)";
     case Step::kUidMap: return "cannot map the user into the namespace of the private /tmp";
     case Step::kPrivateMounts: return "cannot make the mounts of the new namespace private";
+    case Step::kCloneMount:
+    case Step::kMountPoint:
+    case Step::kAttach: {
+      if (failure.index < 0 || static_cast<size_t>(failure.index) >= plan.clones.size()) return "cannot mount";
+      const auto& clone = plan.clones[static_cast<size_t>(failure.index)];
+      const char* what = failure.step == Step::kCloneMount ? "cannot reach " : failure.step == Step::kMountPoint
+                                                                                   ? "cannot make the mount point for "
+                                                                                   : "cannot attach ";
+      return what + clone.source + " (to be mounted read-only at " + clone.target + ")";
+    }
+    case Step::kOverlay: return "cannot merge the layers at " + plan.overlay_target + " (overlayfs)";
+    case Step::kScratch:
+      return "cannot mount an empty tmpfs at " +
+             (failure.index >= 0 && static_cast<size_t>(failure.index) < plan.scratch_dirs.size()
+                  ? plan.scratch_dirs[static_cast<size_t>(failure.index)]
+                  : std::string("?"));
+    case Step::kReadOnly: return "cannot make the host's filesystem read-only in the new namespace";
     case Step::kMountTmp: return "cannot mount the private /tmp";
-    case Step::kKeepHostTmp:
-      return "cannot keep /tmp/" +
-             (failure.index >= 0 && static_cast<size_t>(failure.index) < plan.keep_names.size()
-                  ? plan.keep_names[static_cast<size_t>(failure.index)]
-                  : std::string("?")) +
-             " of the host visible in the private /tmp";
     case Step::kRlimit: return "cannot set the open-file limit to " + std::to_string(options.max_open_files);
     case Step::kChdir: return "cannot change directory to " + plan.cwd;
     case Step::kStdio: return "cannot set up stdin/stdout/stderr";
@@ -151,28 +180,25 @@ bool install_fd(int fd, int target) {
   return ::dup2(fd, target) == target;
 }
 
-// Writes "/proc/self/fd/<fd>/<name>" into out (async-signal-safe); false if it does not fit.
-bool fd_path(char* out, size_t size, int fd, const char* name) {
-  static constexpr char kPrefix[] = "/proc/self/fd/";
-  size_t n = 0;
-  for (const char* p = kPrefix; *p != '\0'; ++p) out[n++] = *p;
-  char digits[16];
-  int count = 0;
-  do {
-    digits[count++] = static_cast<char>('0' + fd % 10);
-    fd /= 10;
-  } while (fd > 0);
-  while (count > 0) out[n++] = digits[--count];
-  out[n++] = '/';
-  for (const char* p = name; *p != '\0'; ++p) {
-    if (n + 1 >= size) return false;
-    out[n++] = *p;
-  }
-  out[n] = '\0';
-  return true;
+int clone_tree(const char* path) {
+  return static_cast<int>(::open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
 }
 
-void private_tmp(const ChildPlan& plan, int report) {
+bool make_read_only(int tree_fd, const char* path, unsigned flags) {
+  struct mount_attr attr {};
+  attr.attr_set = MOUNT_ATTR_RDONLY;
+  return ::mount_setattr(tree_fd, path, flags | AT_RECURSIVE, &attr, sizeof attr) == 0;
+}
+
+bool attach(int tree_fd, const char* target) {
+  return ::move_mount(tree_fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) == 0;
+}
+
+// The new mount namespace (as non-root: in a user namespace too) and, when the
+// plan has a view, everything of it that must be built while the host's paths
+// are still visible: clones of the sources (also those under the host's /tmp),
+// the merged layers, the scratch dirs and the mounts in them.
+void enter_namespace(ChildPlan& plan, int report) {
   if (::unshare(CLONE_NEWNS) != 0) {
     if (errno != EPERM) child_fail(report, Step::kNamespace);
     // Not privileged: a user namespace, where we own the mount namespace too.
@@ -182,31 +208,55 @@ void private_tmp(const ChildPlan& plan, int report) {
       child_fail(report, Step::kUidMap);
     }
   }
-  // Without this, the tmpfs would propagate back to the host's mount namespace.
+  // Without this, our mounts would propagate back to the host's mount namespace.
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) child_fail(report, Step::kPrivateMounts);
-  // The host's /tmp stays reachable through this descriptor once the tmpfs covers it.
-  const int host_tmp = plan.keep_names.empty() ? -1 : ::open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (!plan.keep_names.empty() && host_tmp < 0) child_fail(report, Step::kKeepHostTmp, 0);
+  if (!plan.has_view) return;
+  for (size_t i = 0; i < plan.clones.size(); ++i) {
+    const int fd = clone_tree(plan.clones[i].source.c_str());
+    if (fd < 0 || !make_read_only(fd, "", AT_EMPTY_PATH)) child_fail(report, Step::kCloneMount, static_cast<int>(i));
+    plan.clone_fds[i] = fd;
+  }
+  if (!plan.overlay_target.empty() &&
+      ::mount("overlay", plan.overlay_target.c_str(), "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV,
+              plan.overlay_options.c_str()) != 0) {
+    child_fail(report, Step::kOverlay);
+  }
+  for (size_t i = 0; i < plan.scratch_dirs.size(); ++i) {
+    if (::mount("tmpfs", plan.scratch_dirs[i].c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755") != 0) {
+      child_fail(report, Step::kScratch, static_cast<int>(i));
+    }
+  }
+  for (const std::string& dir : plan.empty_dirs) ::mkdir(dir.c_str(), 0755);
+  for (size_t i = 0; i < plan.clones.size(); ++i) {
+    const auto& clone = plan.clones[i];
+    if (clone.after_tmp) continue;
+    if (clone.make_target && ::mkdir(clone.target.c_str(), 0755) != 0 && errno != EEXIST) {
+      child_fail(report, Step::kMountPoint, static_cast<int>(i));
+    }
+    if (!attach(plan.clone_fds[i], clone.target.c_str())) child_fail(report, Step::kAttach, static_cast<int>(i));
+  }
+}
+
+// After the cgroup is joined (its procs file is on a mount that becomes
+// read-only): the host read-only, then the private /tmp, the only writable place,
+// with what must stay visible there.
+void finish_namespace(const ChildPlan& plan, int report) {
+  if (plan.read_only_host && !make_read_only(AT_FDCWD, "/", 0)) child_fail(report, Step::kReadOnly);
   if (::mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, plan.tmp_options.c_str()) != 0) {
     child_fail(report, Step::kMountTmp);
   }
-  for (size_t i = 0; i < plan.keep_names.size(); ++i) {
-    // "/proc/self/fd/<host_tmp>/<name>", built without allocating.
-    char source[PATH_MAX];
-    if (!fd_path(source, sizeof source, host_tmp, plan.keep_names[i].c_str())) {
-      child_fail(report, Step::kKeepHostTmp, static_cast<int>(i));
+  for (size_t i = 0; i < plan.clones.size(); ++i) {
+    const auto& clone = plan.clones[i];
+    if (!clone.after_tmp) continue;
+    for (const std::string& dir : clone.tmp_parents) ::mkdir(dir.c_str(), 0755);
+    if (::mkdir(clone.target.c_str(), 0755) != 0 && errno != EEXIST) {
+      child_fail(report, Step::kMountPoint, static_cast<int>(i));
     }
-    const char* target = plan.keep_targets[i].c_str();
-    const bool made = plan.keep_is_dir[i] ? ::mkdir(target, 0755) == 0
-                                          : ::close(::open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) == 0;
-    if (!made || ::mount(source, target, nullptr, MS_BIND | MS_REC, nullptr) != 0) {
-      child_fail(report, Step::kKeepHostTmp, static_cast<int>(i));
-    }
+    if (!attach(plan.clone_fds[i], clone.target.c_str())) child_fail(report, Step::kAttach, static_cast<int>(i));
   }
-  if (host_tmp >= 0) ::close(host_tmp);
 }
 
-[[noreturn]] void run_child(const ChildPlan& plan, int report) {
+[[noreturn]] void run_child(ChildPlan& plan, int report) {
   if (::setsid() < 0) child_fail(report, Step::kSession);
   // The parent blocks SIGINT/SIGTERM/SIGHUP for its watcher thread; blocked and
   // ignored signals survive exec, so restore both.
@@ -220,11 +270,18 @@ void private_tmp(const ChildPlan& plan, int report) {
   sigemptyset(&none);
   if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) child_fail(report, Step::kSignals);
 
-  if (plan.private_tmp) private_tmp(plan, report);
+  if (plan.private_tmp) enter_namespace(plan, report);
   if (plan.max_open_files > 0) {
     const struct rlimit limit {plan.max_open_files, plan.max_open_files};
     if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) child_fail(report, Step::kRlimit);
   }
+  // Joined once the sources are cloned: the set-up before is sweetspot's work, and
+  // under a small CPU quota it would otherwise stall the environment's start by a
+  // whole period. Everything the program does and starts from here on is inside.
+  for (size_t i = 0; i < plan.procs_files.size(); ++i) {
+    if (!write_all(plan.procs_files[i].c_str(), "0")) child_fail(report, Step::kJoinCgroup, static_cast<int>(i));
+  }
+  if (plan.private_tmp) finish_namespace(plan, report);
   if (!plan.cwd.empty() && ::chdir(plan.cwd.c_str()) != 0) child_fail(report, Step::kChdir);
 
   // Move the sources above 2 first, so that e.g. stdout_fd == 2 is not clobbered.
@@ -241,14 +298,79 @@ void private_tmp(const ChildPlan& plan, int report) {
       child_fail(report, Step::kCloseFds);
     }
   }
-  // Joined last, just before exec: the set-up above is sweetspot's work, and under
-  // a small CPU quota it would otherwise stall the environment's start by a whole
-  // period. Everything the program does and starts from here on is inside.
-  for (size_t i = 0; i < plan.procs_files.size(); ++i) {
-    if (!write_all(plan.procs_files[i].c_str(), "0")) child_fail(report, Step::kJoinCgroup, static_cast<int>(i));
-  }
   ::execve(plan.program.c_str(), plan.argv.data(), plan.envp.data());
   child_fail(report, Step::kExec);
+}
+
+// The view, checked and flattened in the parent (the child may not allocate).
+Result<void> plan_view(const FilesystemView& view, ChildPlan& plan) {
+  auto absolute = [](const fs::path& p) {
+    std::error_code ec;
+    fs::path c = fs::weakly_canonical(p, ec);
+    return ec ? fs::absolute(p) : c;
+  };
+  auto reachable = [&](const fs::path& source, const fs::path& target) -> Result<void> {
+    std::error_code ec;
+    if (!fs::is_directory(source, ec)) {
+      return util::fail(source.string() + " (to be mounted at " + target.string() + ") is not a directory" +
+                        (fs::exists(source, ec) ? "" : " (it does not exist)"));
+    }
+    if (::access(source.c_str(), R_OK | X_OK) != 0) {
+      return util::fail_errno("cannot read " + source.string() + " (to be mounted at " + target.string() + ")");
+    }
+    return {};
+  };
+  auto in_scratch = [&](const fs::path& target) {
+    return std::ranges::find(view.scratch_dirs, target.parent_path()) != view.scratch_dirs.end();
+  };
+  plan.has_view = true;
+  plan.read_only_host = view.read_only_host;
+  for (const auto& dir : view.scratch_dirs) plan.scratch_dirs.push_back(dir.string());
+  for (const auto& dir : view.empty_dirs) plan.empty_dirs.push_back(dir.string());
+  std::error_code ec;
+  for (const ReadOnlyMount& m : view.mounts) {
+    if (auto ok = reachable(m.source, m.target); !ok) return ok;
+    if (!in_scratch(m.target) && !fs::is_directory(m.target, ec)) {
+      return util::fail("cannot mount " + m.source.string() + " at " + m.target.string() + ": there is no " +
+                        m.target.string() + " on this host to mount on");
+    }
+    plan.clones.push_back({absolute(m.source).string(), m.target.string(), in_scratch(m.target), false, {}});
+  }
+  if (!view.merged_sources.empty()) {
+    if (!fs::is_directory(view.merged_target, ec)) {
+      return util::fail("cannot merge layers at " + view.merged_target.string() + ": there is no " +
+                        view.merged_target.string() + " on this host to mount on");
+    }
+    for (const auto& source : view.merged_sources) {
+      if (auto ok = reachable(source, view.merged_target); !ok) return ok;
+    }
+    if (view.merged_sources.size() == 1) {
+      plan.clones.push_back({absolute(view.merged_sources.front()).string(), view.merged_target.string(), false, false, {}});
+    } else {
+      // overlayfs: the leftmost lower directory is the top one, so the last source first.
+      std::string lower;
+      for (auto it = view.merged_sources.rbegin(); it != view.merged_sources.rend(); ++it) {
+        const std::string dir = absolute(*it).string();
+        if (dir.find_first_of(":,\\") != std::string::npos) {
+          return util::fail("cannot merge " + dir + " with the other layers: its path holds ':', ',' or '\\'");
+        }
+        lower += (lower.empty() ? "" : ":") + dir;
+      }
+      plan.overlay_target = view.merged_target.string();
+      plan.overlay_options = "lowerdir=" + lower;
+    }
+  }
+  for (const auto& kept : view.kept_in_tmp) {
+    const fs::path dir = absolute(kept);
+    if (auto ok = reachable(dir, dir); !ok) return ok;
+    ChildPlan::Clone clone{dir.string(), dir.string(), true, true, {}};
+    for (fs::path p = dir.parent_path(); p != "/tmp" && p.has_relative_path(); p = p.parent_path()) {
+      clone.tmp_parents.insert(clone.tmp_parents.begin(), p.string());
+    }
+    plan.clones.push_back(std::move(clone));
+  }
+  plan.clone_fds.assign(plan.clones.size(), -1);
+  return {};
 }
 
 ExitStatus status_of(const siginfo_t& info) {
@@ -282,16 +404,11 @@ Result<Process> Process::spawn(const SpawnOptions& options) {
   }
   plan.cwd = options.cwd.string();
   plan.private_tmp = options.tmp == TmpIsolation::kPrivate;
-  plan.tmp_options = "size=" + std::to_string(options.tmp_bytes) + ",mode=1777";
-  for (const std::string& name : options.keep_from_host_tmp) {
-    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
-      return util::fail("cannot keep /tmp/" + name + " visible: not a single name under /tmp");
-    }
-    std::error_code ec;
-    plan.keep_names.push_back(name);
-    plan.keep_targets.push_back("/tmp/" + name);
-    plan.keep_is_dir.push_back(fs::is_directory(fs::path("/tmp") / name, ec));
+  if (options.view) {
+    if (!plan.private_tmp) return util::fail("internal: a filesystem view needs a private /tmp", util::ErrorKind::kInternal);
+    if (auto planned = plan_view(*options.view, plan); !planned) return std::unexpected(planned.error());
   }
+  plan.tmp_options = "size=" + std::to_string(options.tmp_bytes) + ",mode=1777";
   plan.uid_map = std::to_string(::geteuid()) + " " + std::to_string(::geteuid()) + " 1";
   plan.gid_map = std::to_string(::getegid()) + " " + std::to_string(::getegid()) + " 1";
   plan.max_open_files = options.max_open_files > 0 ? static_cast<rlim_t>(options.max_open_files) : 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sandbox/cgroup.h"
+#include "sandbox/filesystem_view.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 #include "util/unique_fd.h"
@@ -44,14 +45,13 @@ struct SpawnOptions {
   const Cgroup* cgroup = nullptr;  // joined before exec, so every child is inside
   TmpIsolation tmp = TmpIsolation::kPrivate;
   int64_t tmp_bytes = 512ll << 20;  // size of the private /tmp
-  // Entries of the host's /tmp that stay visible (bind-mounted) in the private
-  // one, e.g. {"my clone"} when the code is /tmp/my clone/fn: the process could
-  // not start, nor find its code, without them. Names, not paths.
-  std::vector<std::string> keep_from_host_tmp;
   int max_open_files = 1024;        // RLIMIT_NOFILE, soft and hard; 0 leaves it
   int stdout_fd = -1;               // dup2'd onto 1; -1 inherits
   int stderr_fd = -1;               // dup2'd onto 2; -1 inherits
   int stdin_fd = -1;                // dup2'd onto 0; -1 means /dev/null
+  // With kPrivate only: what the process sees of the filesystem (absent: the
+  // host's, with only /tmp replaced).
+  std::optional<FilesystemView> view;
   // Every other descriptor is closed in the child.
 };
 

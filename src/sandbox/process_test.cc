@@ -225,5 +225,48 @@ TEST(Process, PrivateTmpIsSeparateFromTheHostsAndSized) {
   EXPECT_FALSE(fs::exists(child_file));
 }
 
+TEST(Process, FilesystemViewMountsHostFoldersReadOnlyAndTheHostReadOnly) {
+  // Sources under the host's /tmp, which the private /tmp hides: cloned first.
+  const fs::path root = fs::path("/tmp") / ("sweetspot-view-" + std::to_string(::getpid()));
+  fs::create_directories(root / "code");
+  fs::create_directories(root / "one");
+  fs::create_directories(root / "two");
+  fs::create_directories(root / "tool/bin");
+  std::ofstream(root / "code/f") << "code";
+  std::ofstream(root / "one/both") << "one";
+  std::ofstream(root / "one/only-one") << "only one";
+  std::ofstream(root / "two/both") << "two";
+  std::ofstream(root / "tool/bin/t") << "tool";
+  SpawnOptions options = shell(
+      "cat /var/code/f /opt/both /opt/only-one " + (root / "tool/bin/t").string() + "; echo; ls /var;"
+      "touch /var/code/new 2>/dev/null || echo code-ro; touch /etc/sweetspot-x 2>/dev/null || echo etc-ro;"
+      "touch /tmp/ok && echo tmp-rw; pwd",
+      TmpIsolation::kPrivate);
+  options.cwd = "/var/code";
+  FilesystemView view;
+  view.scratch_dirs = {"/var"};
+  view.empty_dirs = {"/var/empty"};
+  view.mounts = {{root / "code", "/var/code"}};
+  view.merged_target = "/opt";
+  view.merged_sources = {root / "one", root / "two"};
+  view.kept_in_tmp = {root / "tool"};
+  options.view = view;
+  auto done = run_captured(options);
+  const bool exists_after = fs::exists(root / "code/new");
+  fs::remove_all(root);
+  if (!done && ::geteuid() != 0) SWEETSPOT_REQUIRE(false, "no mount namespace without root here: " + done.error().message);
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->out, "codetwoonly onetool\ncode\nempty\ncode-ro\netc-ro\ntmp-rw\n/var/code\n");
+  EXPECT_FALSE(exists_after);
+
+  // What cannot be reached is named, with the reason.
+  view.mounts = {{root / "missing", "/var/code"}};
+  options.view = view;
+  auto missing = Process::spawn(options);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message.find((root / "missing").string()), std::string::npos) << missing.error().message;
+  EXPECT_NE(missing.error().message.find("does not exist"), std::string::npos) << missing.error().message;
+}
+
 }  // namespace
 }  // namespace sweetspot::sandbox

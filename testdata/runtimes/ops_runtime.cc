@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -221,6 +222,22 @@ json handle(const json& ev) {
       }
     }
     return {{"nr_throttled", nullptr}};
+  }
+  if (op == "fs_probe") {  // what this process may write and read, and where it is
+    json out = {{"writes", json::object()}, {"reads", json::object()}};
+    char cwd[4096] = {};
+    out["cwd"] = getcwd(cwd, sizeof cwd) ? cwd : "";
+    for (const auto& path : ev.value("write", json::array())) {
+      const int fd = open(path.get<std::string>().c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      out["writes"][path.get<std::string>()] = fd >= 0 ? std::string("ok") : std::string(strerror(errno));
+      if (fd >= 0) close(fd);
+    }
+    for (const auto& path : ev.value("read", json::array())) {
+      std::ifstream in(path.get<std::string>());
+      std::string text((std::istreambuf_iterator<char>(in)), {});
+      out["reads"][path.get<std::string>()] = in ? text : std::string("<unreadable>");
+    }
+    return out;
   }
   if (op == "big_response") return {{"data", std::string(ev.value("bytes", 7 << 20), 'x')}};
   if (op == "print") {
