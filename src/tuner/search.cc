@@ -102,11 +102,32 @@ int smallest_plausible_mb(const std::vector<SizeResult>& sizes) {
   return failing_below + 1;
 }
 
-namespace {
-
 // Sizes closer than this are the same size for the search: 1% of the size (the
 // cost of a near-flat optimum moves less than that), at least 8 MB.
 int tolerance_mb(int memory_mb) { return std::max(8, memory_mb / 100); }
+
+// A measured size this close to the predicted best stands for it: half the
+// search's tolerance, so the recommendation's memory is within 0.5% (at least
+// 4 MB) of the size the model put the optimum at.
+static int near_mb(int memory_mb) { return tolerance_mb(memory_mb) / 2; }
+
+int smallest_used_mb(const std::vector<SizeResult>& sizes) {
+  int used = 0;
+  for (const auto& r : sizes) {
+    if (r.feasible && r.max_memory_used_mb > 0 && (used == 0 || r.max_memory_used_mb < used)) {
+      used = r.max_memory_used_mb;
+    }
+  }
+  return used;
+}
+
+int smallest_first_probe(const std::vector<SizeResult>& sizes) {
+  const int used = smallest_used_mb(sizes);
+  if (used == 0) return engine::kMinMemoryMb;
+  return std::clamp(used + tolerance_mb(used), engine::kMinMemoryMb, engine::kMaxMemoryMb);
+}
+
+namespace {
 
 std::string mb_text(int memory_mb) { return util::with_thousands(memory_mb) + " MB"; }
 
@@ -210,12 +231,26 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
     sampler.want(memory_mb, first);
     sampler.run();
   };
-  for (int m : initial_probes()) {
-    if (static_cast<int>(report.probes.size()) >= options.max_probes) break;
-    report.probes.push_back(Probe{m, "first spread over the range: the smallest size, one vCPU and two", std::nullopt, std::nullopt});
+  // The larger sizes of the spread first: their invokes are short, and what the
+  // function used there says whether the smallest size can hold it at all.
+  const std::vector<int> spread = initial_probes();
+  for (int m : spread) {
+    if (m == spread.front() || static_cast<int>(report.probes.size()) >= options.max_probes) continue;
+    report.probes.push_back(Probe{m, "first spread over the range: one vCPU and two", std::nullopt, std::nullopt});
     sampler.want(m, first);
   }
   sampler.run();
+  if (static_cast<int>(report.probes.size()) < options.max_probes && !util::interrupted()) {
+    const int smallest = smallest_first_probe(sampler.results());
+    report.probes.push_back(Probe{
+        smallest,
+        smallest == spread.front()
+            ? std::string("first spread over the range: the smallest size")
+            : fmt::format("the smallest size that holds the {} MB the function used at one vCPU", smallest_used_mb(sampler.results())),
+        std::nullopt, std::nullopt});
+    sampler.want(smallest, first);
+    sampler.run();
+  }
 
   auto can_probe = [&] {
     return static_cast<int>(report.probes.size()) < options.max_probes && budget_left() >= first;
@@ -250,26 +285,37 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
       break;
     }
 
-    // 1. The smallest size that works, when sizes below it failed: first just
-    // above the memory it used, then halving the gap.
+    // 1. The smallest size that works, when the best lies there (memory-bound or
+    // waiting functions; a CPU-bound one whose cost is flat gains nothing).
     const int lowest = *st.lowest_feasible;
-    const int gap = lowest - st.failing_below;
-    if (st.failing_below >= engine::kMinMemoryMb && gap > tolerance_mb(lowest)) {
+    const bool cheaper_below =
+        report.predicted_best && report.predicted_best->memory_mb <= lowest + tolerance_mb(lowest);
+    if (cheaper_below && st.failing_below < engine::kMinMemoryMb && lowest > engine::kMinMemoryMb) {
+      // Nothing smaller was tried (the first small probe went just above what the
+      // function used at one vCPU): a garbage-collected runtime uses more memory
+      // where it has more, so look once well below.
+      const int next = std::max(engine::kMinMemoryMb, lowest / 2);
+      if (lowest - next > tolerance_mb(lowest)) {
+        measure(next, fmt::format("below the smallest size measured ({}), where nothing was tried yet", mb_text(lowest)),
+                *model);
+        continue;
+      }
+    }
+    if (cheaper_below && st.failing_below >= engine::kMinMemoryMb) {
       const SizeResult& works = *std::find_if(st.sizes.begin(), st.sizes.end(),
                                               [&](auto& r) { return r.memory_mb == lowest; });
-      // Only when the best lies at the smallest size that works (memory-bound or
-      // waiting functions); a CPU-bound one whose cost is flat gains nothing.
-      const bool cheaper_below =
-          report.predicted_best && report.predicted_best->memory_mb <= lowest + tolerance_mb(lowest);
-      if (cheaper_below) {
-        int next = st.failing_below + gap / 2;
-        std::string why = fmt::format("narrowing the smallest size that works (between {} and {} MB)",
-                                      st.failing_below, lowest);
-        const int used = static_cast<int>(std::ceil(works.max_memory_used_mb * 1.1));
-        if (used > st.failing_below + tolerance_mb(lowest) && used < lowest - tolerance_mb(lowest) &&
-            !measured_near(st, used, tolerance_mb(used))) {
-          next = used;
-          why = fmt::format("10% above the {} MB that {} used", works.max_memory_used_mb, mb_text(lowest));
+      // Once a smaller size failed, one below the memory the smallest working
+      // size used cannot fit (smallest_plausible_mb): halve the gap above that.
+      const int floor = std::max(st.failing_below, works.max_memory_used_mb < lowest ? works.max_memory_used_mb : 0);
+      const int gap = lowest - floor;
+      if (gap > tolerance_mb(lowest)) {
+        int next = floor + gap / 2;
+        std::string why = fmt::format("narrowing the smallest size that works (between {} and {} MB)", floor, lowest);
+        const int above_used = works.max_memory_used_mb + tolerance_mb(works.max_memory_used_mb);
+        if (above_used > floor && above_used < lowest - tolerance_mb(lowest) &&
+            !measured_near(st, above_used, tolerance_mb(above_used))) {
+          next = above_used;
+          why = fmt::format("just above the {} MB that {} used", works.max_memory_used_mb, mb_text(lowest));
         }
         measure(next, std::move(why), *model);
         continue;
@@ -289,7 +335,8 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
     }
 
     // 3. The model's predicted best, measured before it is recommended.
-    if (report.predicted_best && model_probes < 3 && !sampler.has(report.predicted_best->memory_mb)) {
+    if (report.predicted_best && model_probes < 3 &&
+        !measured_near(st, report.predicted_best->memory_mb, near_mb(report.predicted_best->memory_mb))) {
       const int target = report.predicted_best->memory_mb;
       ++model_probes;
       measure(target, "the model's predicted best", *model);
@@ -311,7 +358,9 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
     }
     if (undecided.empty()) {
       report.converged = true;
-      report.stop_reason = report.predicted_best && sampler.has(report.predicted_best->memory_mb)
+      report.stop_reason = report.predicted_best &&
+                                       measured_near(st, report.predicted_best->memory_mb,
+                                                     near_mb(report.predicted_best->memory_mb))
                                ? fmt::format("the predicted best, {}, is measured, and every size that could "
                                              "change the pick has been told apart from it",
                                              mb_text(report.predicted_best->memory_mb))

@@ -56,8 +56,23 @@ struct SearchReport {
   std::string stop_reason;
 };
 
-// The sizes measured first: the smallest, one vCPU and two vCPUs.
+// The sizes measured first: the smallest, one vCPU and two vCPUs. One and two
+// vCPUs are measured first (short invokes); the smallest comes after them.
 std::vector<int> initial_probes();
+
+// Sizes closer than this are the same size for the search: 1% of the size, at
+// least 8 MB.
+int tolerance_mb(int memory_mb);
+
+// The least Max Memory Used of the sizes that worked (0 if none did).
+int smallest_used_mb(const std::vector<SizeResult>& sizes);
+
+// Where the spread's smallest probe goes once the larger ones are measured:
+// 128 MB, unless the function used more memory than that there, in which case
+// just above what it used (tolerance_mb): a size below the memory a working
+// invoke used would run out of memory, and a function that runs out of memory
+// often stalls in its collector until it dies, the longest invoke of a run.
+int smallest_first_probe(const std::vector<SizeResult>& sizes);
 
 // Sets every size's cost_margin and duration_margin from the noise pooled over
 // the sizes (relative spread of steady billed durations; Student's t with the

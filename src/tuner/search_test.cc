@@ -93,5 +93,54 @@ TEST(AutoSearch, LatencyLimitSearchFindsTheCheapestSizeThatMeetsIt) {
   EXPECT_LE(result->recommended()->memory_mb, 1769);
 }
 
+// `--memory auto` with the plan's defaults.
+util::Result<TuneResult> tune_auto(FakeBackend& backend) {
+  Plan plan;
+  plan.selection = SizeSelection::kAuto;
+  return tune(backend, plan, us_east_1(), nullptr);
+}
+
+// A function that used 517 MB at one vCPU cannot fit in 128 MB: the spread's
+// smallest probe goes just above what it used instead of into a sure out of
+// memory (which, for a collector that thrashes before it dies, is the longest
+// invoke of the run). Its best is far above that floor, so nothing below it is
+// tried at all.
+TEST(AutoSearch, SmallestProbeHoldsWhatTheFunctionUsed) {
+  FakeBackend backend(Curve{.wait_ms = 100, .serial_cpu_ms = 300, .working_set_mb = 512, .pressure_cpu_ms = 800});
+  auto result = tune_auto(backend);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_NE(result->recommended(), nullptr) << result->headline;
+  for (const auto& batch : backend.batches()) EXPECT_GT(batch.memory_mb, 512) << "ran out of memory at " << batch.memory_mb;
+  EXPECT_EQ(result->sizes.front().memory_mb, 517 + tolerance_mb(517));
+  EXPECT_TRUE(result->sizes.front().feasible);
+}
+
+// A small function still gets 128 MB, measured after one and two vCPUs.
+TEST(AutoSearch, SmallFunctionStillMeasuresTheSmallestSize) {
+  FakeBackend backend(Curve{.wait_ms = 20, .serial_cpu_ms = 50});
+  auto result = tune_auto(backend);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_FALSE(backend.batches().empty());
+  EXPECT_NE(backend.batches().front().memory_mb, engine::kMinMemoryMb);  // one or two vCPUs came first
+  EXPECT_EQ(result->sizes.front().memory_mb, engine::kMinMemoryMb);
+  ASSERT_GE(result->search->probes.size(), 3u);
+  EXPECT_EQ(result->search->probes[2].memory_mb, engine::kMinMemoryMb);
+}
+
+// When the size just above what the function used is the cheapest, sizes well
+// below it are tried once (a collected runtime uses more memory where it has
+// more), and the floor is then narrowed from the failure upwards, never below
+// the memory the smallest working size used.
+TEST(AutoSearch, LooksBelowTheFirstSmallProbeWhenTheBestIsThere) {
+  FakeBackend backend(Curve{.wait_ms = 50, .serial_cpu_ms = 20, .working_set_mb = 300});
+  auto result = tune_auto(backend);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_NE(result->recommended(), nullptr) << result->headline;
+  EXPECT_FALSE(result->sizes.front().feasible);
+  EXPECT_LT(result->sizes.front().memory_mb, 300);
+  EXPECT_GT(result->recommended()->memory_mb, 300);
+  EXPECT_LE(result->recommended()->memory_mb, 300 + 16);
+}
+
 }  // namespace
 }  // namespace sweetspot::tuner
