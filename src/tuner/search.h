@@ -1,7 +1,8 @@
 // `--memory auto`: find the best size anywhere in 128..10,240 MB without measuring
-// them all, with few invokes. Three sizes first (the smallest, one vCPU, two
-// vCPUs: the fractional-CPU range, where serial work stops gaining, and whether
-// more cores help), three invokes each. Then, one size at a time, where the
+// them all, with few invokes. Three sizes first (one vCPU, two vCPUs, then the
+// smallest that can hold what the function used there: the fractional-CPU range,
+// where serial work stops gaining, and whether more cores help), three invokes
+// each. Then, one size at a time, where the
 // measurements leave the most room for a better answer: the gap between a size
 // that ran out of memory and the smallest that worked (starting just above the
 // memory that one used); a gap between measured sizes where a bound on cost
