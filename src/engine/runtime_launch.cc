@@ -5,11 +5,12 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
 
+#include "sandbox/capture.h"
+#include "sandbox/program_search.h"
 #include "util/strings.h"
 
 namespace sweetspot::engine {
@@ -33,14 +34,8 @@ bool is_executable_file(const fs::path& p) {
 
 // Like execvp's search: the first executable `name` on the caller's PATH.
 std::optional<fs::path> find_on_path(const std::string& name) {
-  if (name.find('/') != std::string::npos) {
-    return is_executable_file(name) ? std::optional<fs::path>(fs::absolute(name)) : std::nullopt;
-  }
-  for (const std::string& dir : util::split(getenv_or("PATH", "/usr/local/bin:/usr/bin:/bin"), ':')) {
-    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
-    if (is_executable_file(candidate)) return fs::absolute(candidate);
-  }
-  return std::nullopt;
+  auto found = sandbox::find_program(name, getenv_or("PATH", std::string(sandbox::kDefaultPath)));
+  return found ? std::optional<fs::path>(fs::absolute(*found)) : std::nullopt;
 }
 
 bool is_script(const fs::path& p) {
@@ -49,10 +44,17 @@ bool is_script(const fs::path& p) {
   return in.read(head.data(), head.size()) && head[0] == '#' && head[1] == '!';
 }
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+// What `program args...` prints on its first line, or empty when it does not run
+// (a pyenv shim for a version that is not selected exits 127). Asked once per
+// program: each answer costs a process start (pyenv's shims: ~100 ms).
+std::string first_line_of(const fs::path& program, const std::vector<std::string>& args) {
+  static std::mutex mutex;
+  static std::map<std::vector<std::string>, std::string> cache;
+  std::vector<std::string> argv{program.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::lock_guard lock(mutex);
+  if (auto it = cache.find(argv); it != cache.end()) return it->second;
+  return cache.emplace(argv, sandbox::first_line_of_output(argv)).first->second;
 }
 
 // A `python3` on PATH is often a wrapper script (pyenv's shims run bash and pyenv
@@ -60,46 +62,15 @@ std::string shell_quote(const std::string& s) {
 // measured with the real interpreter: ask the wrapper once which one it runs.
 fs::path real_interpreter(const fs::path& python) {
   if (!is_script(python)) return python;
-  static std::mutex mutex;
-  static std::map<fs::path, fs::path> cache;
-  std::lock_guard lock(mutex);
-  if (auto it = cache.find(python); it != cache.end()) return it->second;
-  fs::path resolved = python;
-  const std::string command = shell_quote(python.string()) + " -c 'import sys; print(sys.executable)' 2>/dev/null";
-  if (FILE* pipe = ::popen(command.c_str(), "r")) {
-    std::array<char, 4096> buffer{};
-    std::string output;
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
-    const std::string path(util::trim(output));
-    if (::pclose(pipe) == 0 && !path.empty() && is_executable_file(path)) resolved = path;
-  }
-  cache.emplace(python, resolved);
-  return resolved;
-}
-
-// What `program args` prints on its first line, or empty when it does not run
-// (a pyenv shim for a version that is not selected exits 127). Asked once per program.
-std::string first_line_of(const fs::path& program, const std::string& args) {
-  static std::mutex mutex;
-  static std::map<std::string, std::string> cache;
-  const std::string command = shell_quote(program.string()) + " " + args + " 2>/dev/null";
-  std::lock_guard lock(mutex);
-  if (auto it = cache.find(command); it != cache.end()) return it->second;
-  std::string line;
-  if (FILE* pipe = ::popen(command.c_str(), "r")) {
-    std::array<char, 256> buffer{};
-    if (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) line = util::trim(buffer.data());
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
-    }
-    if (::pclose(pipe) != 0) line.clear();
-  }
-  cache.emplace(command, line);
-  return line;
+  const std::string path = first_line_of(python, {"-c", "import sys; print(sys.executable)"});
+  if (path.empty()) return python;
+  auto real = sandbox::find_program(path, "");
+  return real ? *real : python;
 }
 
 // "3.11" for a Python interpreter; empty when it does not run.
 std::string python_version(const fs::path& python) {
-  return first_line_of(python, "-c 'import sys; print(\"%d.%d\" % sys.version_info[:2])'");
+  return first_line_of(python, {"-c", "import sys; print('%d.%d' % sys.version_info[:2])"});
 }
 
 util::Result<fs::path> python_interpreter(const FunctionConfig& config) {
@@ -301,7 +272,7 @@ util::Result<void> add_node(const FunctionConfig& config, const Paths& paths, La
                                   config.name, config.runtime_id));
   }
   const std::string wanted = node_major_folder(config.runtime_id).substr(4);  // "nodejs16.x" -> "16"
-  std::string ran = config.runtime_detected ? "" : first_line_of(*node, "--version");  // "v20.11.0"
+  std::string ran = config.runtime_detected ? "" : first_line_of(*node, {"--version"});  // "v20.11.0"
   if (ran.starts_with('v')) ran = ran.substr(1, ran.find('.') - 1);
   if (!config.runtime_detected && !ran.empty() && ran != wanted) {
     spec.note = fmt::format("{} was asked for, but Node.js {} ran it ({}): this host has no Node.js {} as node on PATH",

@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sandbox/program_search.h"
 #include "util/strings.h"
 
 namespace sweetspot::sandbox {
@@ -96,7 +97,7 @@ std::string path_of(const std::vector<std::string>& env) {
   for (const std::string& entry : env) {
     if (entry.starts_with("PATH=")) return entry.substr(5);
   }
-  return "/usr/local/bin:/usr/bin:/bin";
+  return std::string(kDefaultPath);
 }
 
 // execvp's search, done in the parent so the child needs no allocation.
@@ -105,14 +106,7 @@ Result<std::string> resolve_program(const SpawnOptions& options) {
   if (name.empty()) return util::fail("cannot start a process: the program name is empty");
   if (name.find('/') != std::string::npos) return name;
   const std::string path = path_of(options.env);
-  for (const std::string& dir : util::split(path, ':')) {
-    fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
-    if (candidate.is_relative() && !options.cwd.empty()) candidate = options.cwd / candidate;
-    struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate.string();
-    }
-  }
+  if (auto found = find_program(name, path, options.cwd)) return found->string();
   return util::fail("cannot find the program '" + name + "' in PATH (" + path + ")");
 }
 
