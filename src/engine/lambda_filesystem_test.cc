@@ -49,8 +49,10 @@ TEST(LambdaFilesystem, CodeIsReadOnlyAtVarTaskAndOnlyTmpIsWritable) {
   const json out = probe(host, ops_in(tree / "code"),
                          {{"op", "fs_probe"},
                           {"write", {"/var/task/new.txt", "/tmp/scratch.txt", "/etc/sweetspot-probe", "/opt/x"}},
-                          {"read", {"/var/task/data.txt"}}});
+                          {"read", {"/var/task/data.txt"}},
+                          {"list", {"/opt"}}});
   EXPECT_EQ(out["cwd"], "/var/task");
+  EXPECT_EQ(out["lists"]["/opt"], json::array()) << "no layers: /opt is empty, as on Lambda";
   EXPECT_EQ(out["writes"]["/var/task/new.txt"], "Read-only file system") << out.dump();
   EXPECT_EQ(out["writes"]["/tmp/scratch.txt"], "ok");
   EXPECT_EQ(out["writes"]["/etc/sweetspot-probe"], "Read-only file system");

@@ -325,8 +325,12 @@ util::Result<LaunchSpec> launch_spec(const FunctionConfig& config, PathLayout la
     // /var holds only what Lambda has there; the code is mounted read-only.
     spec.view.scratch_dirs = {kTaskRoot.parent_path()};
     spec.view.mounts.push_back({config.code_dir, kTaskRoot});
-    spec.view.merged_target = kLayersRoot;
-    spec.view.merged_sources = config.layers;
+    if (!config.layers.empty()) {
+      spec.view.merged_target = kLayersRoot;
+      spec.view.merged_sources = config.layers;
+    } else if (std::error_code ec; fs::is_directory(kLayersRoot, ec)) {
+      spec.view.scratch_dirs.push_back(kLayersRoot);  // no layers: Lambda's /opt is empty, not the host's
+    }
   }
   util::Result<void> added;
   switch (config.runtime) {

@@ -223,6 +223,13 @@ TEST_F(RuntimeLaunchTest, LambdasLayoutMountsCodeRuntimeAndLayersWhereLambdaHasT
   ASSERT_TRUE(spec) << spec.error().message;
   EXPECT_EQ(spec->argv.back(), "/var/runtime/bootstrap.mjs");
   EXPECT_EQ(spec->env.at("NODE_PATH"), "/opt/nodejs/node_modules:/var/task");
+
+  // Without layers nothing is merged, and the host's /opt is hidden by an empty one.
+  provided.layers.clear();
+  spec = launch_spec(provided, PathLayout::kLambda);
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_TRUE(spec->view.merged_sources.empty());
+  if (fs::is_directory("/opt")) EXPECT_EQ(spec->view.scratch_dirs, (std::vector<fs::path>{"/var", "/opt"}));
 }
 
 TEST_F(RuntimeLaunchTest, AnInterpreterUnderTmpStaysVisibleInThePrivateTmp) {

@@ -26,6 +26,7 @@
 #include <cstring>
 #include <ctime>
 #include <dirent.h>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -236,6 +237,14 @@ json handle(const json& ev) {
       std::ifstream in(path.get<std::string>());
       std::string text((std::istreambuf_iterator<char>(in)), {});
       out["reads"][path.get<std::string>()] = in ? text : std::string("<unreadable>");
+    }
+    for (const auto& path : ev.value("list", json::array())) {
+      json names = json::array();
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(path.get<std::string>(), ec)) {
+        names.push_back(entry.path().filename().string());
+      }
+      out["lists"][path.get<std::string>()] = ec ? json(ec.message()) : names;
     }
     return out;
   }
