@@ -81,6 +81,47 @@ SampleStats stats(const json& j) {
 
 bool valid_memory(int mb) { return mb >= 128 && mb <= 10240; }
 
+// The traceParts beside the result: optional and read leniently, since a report
+// without them is still a report. A part without a name, or a size outside
+// Lambda's range, is left out rather than refusing the whole result.
+void read_trace_parts(const json& doc, ResultReport& r) {
+  const json& tp = member(doc, "traceParts");
+  const json& parts = member(tp, "parts");
+  if (!parts.is_array()) return;
+  for (const json& j : parts) {
+    PartReport p;
+    p.name = text(j, "name");
+    if (p.name.empty()) continue;
+    p.top_level = boolean(j, "topLevel", true);
+    p.verdict = text(j, "verdict");
+    if (p.verdict.empty()) p.verdict = "unknown";
+    p.description = text(j, "description");
+    if (p.description.empty()) p.description = p.verdict;
+    p.cpu_fraction = number(j, "cpuFraction");
+    p.explained = number(j, "explained");
+    if (const json& sizes = member(j, "sizes"); sizes.is_array()) {
+      for (const json& sj : sizes) {
+        PartSizeReport s{integer(sj, "memoryMb"), integer(sj, "samples"),   number(sj, "p50Ms"),
+                         number(sj, "p95Ms"),     number(sj, "meanMs"),     number(sj, "share")};
+        if (!valid_memory(s.memory_mb) || p.at(s.memory_mb) != nullptr) continue;
+        s.p50_ms = std::max(0.0, s.p50_ms);
+        s.p95_ms = std::max(0.0, s.p95_ms);
+        s.mean_ms = std::max(0.0, s.mean_ms);
+        s.share = std::clamp(s.share, 0.0, 1.0);
+        p.sizes.push_back(s);
+      }
+    }
+    std::sort(p.sizes.begin(), p.sizes.end(), [](auto& a, auto& b) { return a.memory_mb < b.memory_mb; });
+    r.parts.push_back(std::move(p));
+  }
+  const json& limiting = member(tp, "limitingPart");
+  if (limiting.is_object() && !text(limiting, "name").empty()) {
+    r.limiting_part = LimitingPart{integer(limiting, "memoryMb"), text(limiting, "name"),
+                                   std::clamp(number(limiting, "share"), 0.0, 1.0), text(limiting, "verdict"),
+                                   text(limiting, "sentence")};
+  }
+}
+
 util::Result<ResultReport> read_sweetspot(const json& doc, std::string_view origin) {
   const json& ss = doc["sweetspot"];
   ResultReport r;
@@ -180,6 +221,7 @@ util::Result<ResultReport> read_sweetspot(const json& doc, std::string_view orig
     }
   }
   r.visualization_url = text(member(doc, "stateMachine"), "visualization");
+  read_trace_parts(doc, r);
   return r;
 }
 
@@ -231,6 +273,13 @@ double SampleStats::percentile(double p) const {
   if (p == 95) return p95;
   if (p == 99) return p99;
   return trimmed_mean;
+}
+
+const PartSizeReport* PartReport::at(int memory_mb) const {
+  for (const auto& s : sizes) {
+    if (s.memory_mb == memory_mb) return &s;
+  }
+  return nullptr;
 }
 
 const SizeReport* ResultReport::size(int memory_mb) const {

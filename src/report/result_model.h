@@ -80,6 +80,37 @@ struct CurvePoint {
   bool below_smallest_working_size = false;
 };
 
+// One X-Ray subsegment across the sizes (the result's traceParts, written by
+// report/trace_view.cc from tuner/trace_parts.h): where the time goes.
+struct PartSizeReport {
+  int memory_mb = 0;
+  int samples = 0;
+  double p50_ms = 0;
+  double p95_ms = 0;
+  double mean_ms = 0;
+  double share = 0;  // of the mean Duration at this size, 0..1
+};
+
+struct PartReport {
+  std::string name;
+  bool top_level = true;  // nested parts lie inside a top-level one: not stacked
+  std::string verdict;      // "scales", "flat", "in between", "unknown"
+  std::string description;  // "scales with CPU", "flat (waiting)", ...
+  double cpu_fraction = 0;
+  double explained = 0;
+  std::vector<PartSizeReport> sizes;  // sorted by memory
+
+  const PartSizeReport* at(int memory_mb) const;
+};
+
+struct LimitingPart {
+  int memory_mb = 0;
+  std::string name;
+  double share = 0;
+  std::string verdict;
+  std::string sentence;
+};
+
 struct ResultReport {
   std::string origin;  // where it was read from, for messages ("old.json")
   ResultSource source = ResultSource::kSweetspot;
@@ -107,6 +138,8 @@ struct ResultReport {
   std::vector<CurvePoint> model_curve;
   std::string model_description;
   std::string visualization_url;
+  std::vector<PartReport> parts;  // empty when the function sent no X-Ray subsegments
+  std::optional<LimitingPart> limiting_part;
 
   const SizeReport* size(int memory_mb) const;
   const SizeReport* recommended() const { return recommended_mb ? size(*recommended_mb) : nullptr; }

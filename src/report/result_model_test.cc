@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "report/testing/sample_results.h"
 
 namespace sweetspot::report {
@@ -82,6 +84,67 @@ TEST(ResultModel, RefusesWhatItWouldMisread) {
   doc["sweetspot"]["recommendation"]["reasoning"] = 7;
   doc["sweetspot"]["sizes"][0]["durationMs"] = "fast";
   EXPECT_TRUE(read_result(doc, "x"));
+}
+
+TEST(ResultModel, ReadsBackTheTraceParts) {
+  tuner::TuneResult r = tune_fake(plan_of({256, 512, 1024, 2048}, 4), noisy_cpu_curve());
+  EXPECT_TRUE(testing::reread(r).parts.empty());  // no X-Ray subsegments: none
+  testing::add_trace_parts(r);
+  const ResultReport m = testing::reread(r);
+  ASSERT_EQ(m.parts.size(), r.trace_parts.size());
+  for (size_t i = 0; i < m.parts.size(); ++i) {
+    const auto& a = r.trace_parts[i];
+    const auto& b = m.parts[i];
+    EXPECT_EQ(b.name, a.name);
+    EXPECT_EQ(b.top_level, a.top_level);
+    EXPECT_EQ(b.verdict, tuner::to_string(a.verdict));
+    EXPECT_EQ(b.description, tuner::describe(a.verdict));
+    EXPECT_DOUBLE_EQ(b.cpu_fraction, a.cpu_fraction);
+    ASSERT_EQ(b.sizes.size(), a.sizes.size());
+    for (size_t j = 0; j < b.sizes.size(); ++j) {
+      EXPECT_EQ(b.sizes[j].memory_mb, a.sizes[j].memory_mb);
+      EXPECT_DOUBLE_EQ(b.sizes[j].p50_ms, a.sizes[j].timing.p50_ms);
+      EXPECT_DOUBLE_EQ(b.sizes[j].p95_ms, a.sizes[j].timing.p95_ms);
+      EXPECT_DOUBLE_EQ(b.sizes[j].share, a.sizes[j].timing.share);
+      EXPECT_EQ(b.sizes[j].samples, a.sizes[j].timing.samples);
+    }
+  }
+  const auto by_name = [&](const std::string& name) {
+    return *std::find_if(m.parts.begin(), m.parts.end(), [&](auto& p) { return p.name == name; });
+  };
+  EXPECT_EQ(by_name("download").verdict, "flat");
+  EXPECT_EQ(by_name("resize").verdict, "scales");
+  EXPECT_FALSE(by_name("## s3.get_object").top_level);
+  ASSERT_TRUE(m.limiting_part.has_value());
+  ASSERT_TRUE(m.recommended_mb.has_value());
+  EXPECT_EQ(m.limiting_part->memory_mb, *m.recommended_mb);
+  EXPECT_EQ(m.limiting_part->sentence, tuner::limiting_part_sentence(r.trace_parts, *m.recommended_mb));
+}
+
+TEST(ResultModel, MalformedTracePartsAreLeftOutNotFatal) {
+  tuner::TuneResult r = tune_fake(plan_of({512, 1024}, 3), noisy_cpu_curve());
+  testing::add_trace_parts(r);
+  json doc = to_json(r);
+  json& parts = doc["traceParts"]["parts"];
+  parts[0].erase("name");                          // a part without a name: left out
+  parts[1]["sizes"][0]["memoryMb"] = 64;           // a size Lambda does not have: left out
+  parts[1]["sizes"][1]["p50Ms"] = "slow";          // mistyped: its default
+  parts[1]["sizes"].push_back(parts[1]["sizes"][1]);  // the same size twice: the first kept
+  parts[2]["sizes"] = "none";
+  parts.push_back(42);
+  doc["traceParts"]["limitingPart"] = json::array();
+  auto m = read_result(doc, "x");
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_EQ(m->parts.size(), r.trace_parts.size() - 1);
+  ASSERT_EQ(m->parts[0].sizes.size(), 1u);
+  EXPECT_EQ(m->parts[0].sizes[0].memory_mb, 1024);
+  EXPECT_EQ(m->parts[0].sizes[0].p50_ms, 0);
+  EXPECT_TRUE(m->parts[1].sizes.empty());
+  EXPECT_FALSE(m->limiting_part.has_value());
+  doc["traceParts"] = "garbage";
+  m = read_result(doc, "x");
+  ASSERT_TRUE(m);
+  EXPECT_TRUE(m->parts.empty());
 }
 
 TEST(ResultModel, LoadResultNamesTheFileThatIsNotJson) {
