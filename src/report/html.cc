@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "report/text_format.h"
+#include "util/strings.h"
 
 namespace sweetspot::report {
 
@@ -434,6 +435,146 @@ std::string pareto_chart(const ResultReport& r) {
       svg, legend(keys));
 }
 
+// The size a part's share is quoted at: the recommended one, else the one the
+// limiting part was named at, else the largest size with parts.
+int share_size(const ResultReport& r, const std::vector<int>& sizes) {
+  if (r.recommended_mb && std::find(sizes.begin(), sizes.end(), *r.recommended_mb) != sizes.end()) {
+    return *r.recommended_mb;
+  }
+  if (r.limiting_part && std::find(sizes.begin(), sizes.end(), r.limiting_part->memory_mb) != sizes.end()) {
+    return r.limiting_part->memory_mb;
+  }
+  return sizes.empty() ? 0 : sizes.back();
+}
+
+// Sizes at which any part was measured, ascending.
+std::vector<int> part_sizes(const ResultReport& r) {
+  std::vector<int> sizes;
+  for (const auto& p : r.parts) {
+    for (const auto& s : p.sizes) sizes.push_back(s.memory_mb);
+  }
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  return sizes;
+}
+
+constexpr int kPartColours = 8;  // .part0 ... .part7 in the style; more parts reuse them
+
+std::string part_label(const PartReport& p, int at_mb) {
+  const PartSizeReport* t = p.at(at_mb);
+  return t ? fmt::format("{}: {}, {:.0f}% of the time at {}", p.name, p.description, t->share * 100, format_mb(at_mb))
+           : fmt::format("{}: {}", p.name, p.description);
+}
+
+// Where the time goes: each top-level part's p50 stacked at each size (nested
+// parts lie inside one of them, so stacking them too would count time twice).
+std::string parts_chart(const ResultReport& r) {
+  const std::vector<int> sizes = part_sizes(r);
+  std::vector<const PartReport*> stacked;
+  for (const auto& p : r.parts) {
+    if (p.top_level) stacked.push_back(&p);
+  }
+  double top = 0;
+  for (int mb : sizes) {
+    double total = 0;
+    for (const PartReport* p : stacked) {
+      if (const PartSizeReport* t = p->at(mb)) total += t->p50_ms;
+    }
+    top = std::max(top, total);
+  }
+  const MemoryAxis mx = memory_axis(sizes);
+  const LinearAxis y = linear_axis(top * 1.08);
+  std::string svg = svg_open("parts-chart", "Where the time goes: each part's p50 stacked, against memory");
+  svg += frame(memory_ticks(mx, sizes), y, "Memory (MB, log scale)", "p50 of each part (ms)", false);
+  // Bars as wide as the closest two sizes allow.
+  double gap = kPlotW / 3;
+  for (size_t i = 1; i < sizes.size(); ++i) gap = std::min(gap, mx.x(sizes[i]) - mx.x(sizes[i - 1]));
+  const double width = std::clamp(gap * 0.6, 8.0, 64.0);
+  const int at_mb = share_size(r, sizes);
+  std::string bars, tips;
+  for (int mb : sizes) {
+    const double cx = mx.x(mb);
+    double base = 0;
+    for (size_t i = 0; i < stacked.size(); ++i) {
+      const PartReport& p = *stacked[i];
+      const PartSizeReport* t = p.at(mb);
+      if (t == nullptr) continue;
+      const double y0 = y_of(base, y);
+      const double y1 = y_of(base + t->p50_ms, y);
+      base += t->p50_ms;
+      const std::vector<std::string> tip = {
+          p.name,
+          fmt::format("{}: p50 {} ms, p95 {} ms", format_mb(mb), format_ms(t->p50_ms), format_ms(t->p95_ms)),
+          fmt::format("{:.0f}% of the time at this size ({} invokes)", t->share * 100, t->samples),
+          "memory: " + p.description};
+      // The browser's own tooltip (<title>), not the other charts' drawn tips: bars
+      // stand side by side and SVG paints in order, so a drawn tip would hide under
+      // the next size's bar.
+      std::string title;
+      for (const auto& line : tip) title += (title.empty() ? "" : "\n") + line;
+      bars += fmt::format(
+          "<g class=\"seg part{}{}\" tabindex=\"0\" data-part=\"{}\" data-memory=\"{}\">"
+          "<title>{}</title><rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></g>",
+          i % kPartColours, r.recommended_mb == mb ? " recommended" : "", html_escape(p.name), mb, html_escape(title),
+          num(cx - width / 2), num(y1), num(width), num(std::max(0.0, y0 - y1)));
+    }
+    if (r.recommended_mb == mb) {
+      bars += fmt::format("<text class=\"rec-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">recommended</text>",
+                          num(cx), num(y_of(base, y) - 6));
+    }
+  }
+  svg += bars + "</svg>";
+  std::vector<std::pair<std::string, std::string>> keys;
+  for (size_t i = 0; i < stacked.size(); ++i) {
+    keys.push_back({fmt::format("part{}", i % kPartColours), part_label(*stacked[i], at_mb)});
+  }
+  return fmt::format(
+      "<figure id=\"parts-chart-figure\"><figcaption>Where the time goes: each part's p50 against memory "
+      "(stacked)</figcaption><div class=\"scroll\">{}</div>{}</figure>",
+      svg, legend(keys));
+}
+
+// Every part, nested ones too, with its p50 and p95 at each size.
+std::string parts_table(const ResultReport& r) {
+  const std::vector<int> sizes = part_sizes(r);
+  const int at_mb = share_size(r, sizes);
+  std::string out = "<div class=\"scroll\"><table id=\"parts\"><thead><tr><th scope=\"col\">Part</th>";
+  for (int mb : sizes) out += fmt::format("<th scope=\"col\">{}<br>p50 / p95 ms</th>", format_mb(mb));
+  out += fmt::format("<th scope=\"col\">share at {}</th><th scope=\"col\">memory</th></tr></thead><tbody>",
+                     format_mb(at_mb));
+  for (const auto& p : r.parts) {
+    out += fmt::format("<tr class=\"{}\" data-part=\"{}\"><th scope=\"row\">{}{}</th>", p.top_level ? "" : "nested",
+                       html_escape(p.name), p.top_level ? "" : "↳ ", html_escape(p.name));
+    for (int mb : sizes) {
+      const PartSizeReport* t = p.at(mb);
+      out += t ? fmt::format("<td>{} / {}</td>", format_ms(t->p50_ms), format_ms(t->p95_ms)) : "<td>–</td>";
+    }
+    const PartSizeReport* t = p.at(at_mb);
+    out += fmt::format("<td>{}</td><td>{}</td></tr>", t ? fmt::format("{:.0f}%", t->share * 100) : "–",
+                       html_escape(p.description));
+  }
+  return out + "</tbody></table></div>";
+}
+
+std::string parts_section(const ResultReport& r) {
+  if (r.parts.empty()) return "";
+  std::string out = "<h2 id=\"where-the-time-goes\">Where the time goes (X-Ray subsegments)</h2>\n";
+  if (r.limiting_part && !r.limiting_part->sentence.empty()) {
+    const std::string& sentence = r.limiting_part->sentence;
+    // The sentence quotes part names in Markdown's backticks: shown as code here.
+    std::string text;
+    const auto pieces = util::split(sentence, '`');
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      const bool code = i % 2 == 1 && i + 1 < pieces.size();  // a lone backtick stays text
+      text += code ? "<code>" + html_escape(pieces[i]) + "</code>" : html_escape((i % 2 == 1 ? "`" : "") + pieces[i]);
+    }
+    out += "<p id=\"limiting-part\">" + text + (sentence.ends_with('.') ? "" : ".") + "</p>\n";
+  }
+  out += parts_chart(r) + "<figure id=\"parts-table-figure\"><figcaption>Each part at each size; nested parts (↳) "
+         "lie inside the part above them</figcaption>" + parts_table(r) + "</figure>\n";
+  return out;
+}
+
 std::string stats_table(const ResultReport& r) {
   const bool pt = r.source == ResultSource::kPowerTuning;
   std::string out = "<div class=\"scroll\"><table id=\"statistics\"><thead><tr>";
@@ -476,10 +617,14 @@ std::string stats_table(const ResultReport& r) {
 constexpr const char* kStyle = R"CSS(
 :root{color-scheme:light dark;--bg:#ffffff;--fg:#1c2230;--muted:#5b6474;--grid:#e4e7ec;--panel:#f6f7f9;
 --p50:#2563eb;--band:rgba(37,99,235,.16);--cold:#c2410c;--coldband:rgba(194,65,12,.14);--cost:#047857;
---model:#7c3aed;--limit:#dc2626;--bad:#dc2626;--rec:#d97706;--front:#0e7490;--tipbg:#111827;--tipfg:#f9fafb}
+--model:#7c3aed;--limit:#dc2626;--bad:#dc2626;--rec:#d97706;--front:#0e7490;--tipbg:#111827;--tipfg:#f9fafb;
+--part0:#2563eb;--part1:#ea580c;--part2:#059669;--part3:#9333ea;--part4:#0891b2;--part5:#ca8a04;--part6:#db2777;
+--part7:#64748b}
 @media (prefers-color-scheme:dark){:root{--bg:#0f1318;--fg:#e6e9ef;--muted:#9aa3b2;--grid:#272d36;--panel:#171c23;
 --p50:#60a5fa;--band:rgba(96,165,250,.20);--cold:#fb923c;--coldband:rgba(251,146,60,.16);--cost:#34d399;
---model:#c4b5fd;--limit:#f87171;--bad:#f87171;--rec:#fbbf24;--front:#22d3ee;--tipbg:#f3f4f6;--tipfg:#111827}}
+--model:#c4b5fd;--limit:#f87171;--bad:#f87171;--rec:#fbbf24;--front:#22d3ee;--tipbg:#f3f4f6;--tipfg:#111827;
+--part0:#60a5fa;--part1:#fb923c;--part2:#34d399;--part3:#c084fc;--part4:#22d3ee;--part5:#facc15;--part6:#f472b6;
+--part7:#94a3b8}}
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:1180px;padding:16px;background:var(--bg);color:var(--fg);
 font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
@@ -509,6 +654,13 @@ svg text{fill:var(--fg)}svg .tick{fill:var(--muted)}svg .title{fill:var(--muted)
 .pt[data-series=cost].capped{color:var(--cost)}.pt[data-series=pareto].capped{color:var(--muted)}
 .pt.infeasible .mark{fill:var(--bad);stroke:var(--bad)}
 .halo{fill:none;stroke:var(--rec);stroke-width:3}
+.seg{outline:none}.seg .bar{stroke:var(--bg);stroke-width:1}.seg:hover .bar,.seg:focus .bar{stroke:var(--fg);stroke-width:2}
+.rec-label{fill:var(--rec);font-size:13px;font-weight:600}
+.part0 .bar,.key.part0{fill:var(--part0);background:var(--part0)}.part1 .bar,.key.part1{fill:var(--part1);background:var(--part1)}
+.part2 .bar,.key.part2{fill:var(--part2);background:var(--part2)}.part3 .bar,.key.part3{fill:var(--part3);background:var(--part3)}
+.part4 .bar,.key.part4{fill:var(--part4);background:var(--part4)}.part5 .bar,.key.part5{fill:var(--part5);background:var(--part5)}
+.part6 .bar,.key.part6{fill:var(--part6);background:var(--part6)}.part7 .bar,.key.part7{fill:var(--part7);background:var(--part7)}
+tr.nested th{color:var(--muted);font-weight:400}#parts-chart-figure{max-width:680px}
 .pt:hover .mark,.pt:focus .mark{stroke:var(--fg);stroke-width:2.5}
 .tip{display:none;pointer-events:none}.pt:hover .tip,.pt:focus .tip{display:inline}
 .tip rect{fill:var(--tipbg);opacity:.95}.tip text{fill:var(--tipfg);font-size:13px}.tip text.head{font-weight:700}
@@ -528,7 +680,7 @@ tr.capped td:last-child{color:var(--muted)}
 a{color:var(--p50)}code{overflow-wrap:anywhere}
 /* A phone shows a chart at about half its drawn size: larger text keeps it readable. */
 @media (max-width:600px){body{padding:10px;font-size:14px}h1{font-size:1.25em}
-svg .tick,svg .title,svg .limit-label,svg .point-label{font-size:20px}}
+svg .tick,svg .title,svg .limit-label,svg .point-label,svg .rec-label{font-size:20px}}
 )CSS";
 
 }  // namespace
@@ -591,6 +743,7 @@ std::string render_html(const ResultReport& r) {
     body += duration_chart(r, DurationKind::kCold, "cold-chart", "Cold starts against memory (init included)");
   }
   body += "</div>\n<h2>Cost</h2>\n<div class=\"charts\">" + cost_chart(r) + pareto_chart(r) + "</div>\n";
+  body += parts_section(r);
   body += "<h2>Statistics</h2>\n" + stats_table(r);
   body += "<footer><p>";
   if (!r.visualization_url.empty()) {

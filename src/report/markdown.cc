@@ -26,6 +26,44 @@ std::string axis_number(double v) {
   return fmt::format("{:.3g}", v);
 }
 
+// Where the time goes: a table, not a Mermaid chart, because xychart-beta has
+// neither stacked bars nor a legend, and unlabelled lines per part say nothing.
+std::string parts_markdown(const ResultReport& r) {
+  if (r.parts.empty()) return "";
+  std::vector<int> sizes;
+  for (const auto& p : r.parts) {
+    for (const auto& s : p.sizes) sizes.push_back(s.memory_mb);
+  }
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  int at_mb = sizes.back();
+  if (r.recommended_mb && std::find(sizes.begin(), sizes.end(), *r.recommended_mb) != sizes.end()) {
+    at_mb = *r.recommended_mb;
+  }
+  std::string out = "#### Where the time goes (X-Ray subsegments, p50 ms)\n\n";
+  if (r.limiting_part && !r.limiting_part->sentence.empty()) {
+    const std::string& sentence = r.limiting_part->sentence;
+    out += markdown_escape(sentence) + (sentence.ends_with('.') ? "\n\n" : ".\n\n");
+  }
+  out += "| Part |";
+  std::string rule = "|:--|";
+  for (int mb : sizes) {
+    out += fmt::format(" {} |", format_mb(mb));
+    rule += "---:|";
+  }
+  out += fmt::format(" Share at {} | Memory |\n{}---:|:--|\n", format_mb(at_mb), rule);
+  for (const auto& p : r.parts) {
+    out += fmt::format("| {}{} |", p.top_level ? "" : "↳ ", markdown_escape(p.name));
+    for (int mb : sizes) {
+      const PartSizeReport* t = p.at(mb);
+      out += t ? fmt::format(" {} |", format_ms(t->p50_ms)) : " – |";
+    }
+    const PartSizeReport* t = p.at(at_mb);
+    out += fmt::format(" {} | {} |\n", t ? fmt::format("{:.0f}%", t->share * 100) : "–", markdown_escape(p.description));
+  }
+  return out + "\n";
+}
+
 }  // namespace
 
 std::string markdown_escape(std::string_view text) {
@@ -117,6 +155,7 @@ std::string render_markdown(const ResultReport& r) {
   for (const auto& line : r.reasoning) out += "- " + markdown_escape(line) + "\n";
   for (const auto& line : r.warnings) out += "- ⚠ " + markdown_escape(line) + "\n";
   if (!r.reasoning.empty() || !r.warnings.empty()) out += "\n";
+  out += parts_markdown(r);
   if (!r.visualization_url.empty()) {
     out += fmt::format("[Open the chart on lambda-power-tuning.show]({})\n\n", r.visualization_url);
   }

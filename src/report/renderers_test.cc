@@ -10,6 +10,7 @@
 #include "report/html.h"
 #include "report/markdown.h"
 #include "report/terminal_chart.h"
+#include "report/testing/markdown_table.h"
 #include "report/testing/sample_results.h"
 #include "report/text_format.h"
 #include "util/strings.h"
@@ -159,23 +160,8 @@ TEST(Markdown, SentenceTableMermaidAndLinkAgreeWithTheJson) {
   EXPECT_NE(md.find("(" + s.doc["stateMachine"]["visualization"].get<std::string>() + ")"), std::string::npos);
 
   // The table: one row per size, the p95 column as the JSON says.
-  std::istringstream in(md);
-  std::string line;
-  std::vector<std::vector<std::string>> rows;
-  while (std::getline(in, line)) {
-    if (!line.starts_with("| ") || line.starts_with("| Memory")) continue;
-    std::vector<std::string> cells;
-    std::string cell;
-    for (size_t i = 1; i < line.size(); ++i) {
-      if (line[i] == '|' && line[i - 1] != '\\') {
-        cells.push_back(std::string(util::trim(cell)));
-        cell.clear();
-      } else {
-        cell += line[i];
-      }
-    }
-    rows.push_back(cells);
-  }
+  auto rows = testing::markdown_rows(md);
+  std::erase_if(rows, [](const auto& row) { return row.empty() || row[0] == "Memory"; });
   const json& sizes = s.doc["sweetspot"]["sizes"];
   ASSERT_EQ(rows.size(), sizes.size());
   for (size_t i = 0; i < rows.size(); ++i) {
