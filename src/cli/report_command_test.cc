@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "cli/browser_check.h"
 #include "cli/test_command.h"
 #include "engine/testing/cgroup_guard.h"
 #include "util/file.h"
@@ -99,24 +100,8 @@ TEST(ReportCommand, TuneWritesReportsThatReportRerendersAndChromiumShows) {
   EXPECT_NE(again.out.find(result["sweetspot"]["recommendation"]["headline"].get<std::string>()), std::string::npos);
 
   fs::create_directories(kArtifacts);
-  fs::copy_file(dir / "tune.html", kArtifacts / "report.html", fs::copy_options::overwrite_existing);
-  fs::copy_file(dir / "result.json", kArtifacts / "result.json", fs::copy_options::overwrite_existing);
   fs::copy_file(dir / "tune.md", kArtifacts / "report.md", fs::copy_options::overwrite_existing);
-
-  const fs::path script = fs::path(SWEETSPOT_SOURCE_DIR) / "tests/browser/check_report.mjs";
-  const bool browser_ready = fs::exists("/usr/bin/chromium") &&
-                             fs::exists(fs::path(SWEETSPOT_SOURCE_DIR) / "tests/browser/node_modules/playwright-core");
-  if (!browser_ready) {
-    if (engine::testing::running_in_ci()) FAIL() << "chromium and playwright-core are required under CI=true";
-    GTEST_SKIP() << "no /usr/bin/chromium or tests/browser/node_modules: run scripts/install-deps";
-  }
-  auto browser = run_command({"node", script.string(), (kArtifacts / "report.html").string(),
-                              (kArtifacts / "result.json").string(), kArtifacts.string()},
-                             {}, std::chrono::seconds(180));
-  EXPECT_EQ(browser.exit_code, 0) << browser.out << browser.err;
-  EXPECT_TRUE(fs::exists(kArtifacts / "report-light.png"));
-  EXPECT_TRUE(fs::exists(kArtifacts / "report-dark.png"));
-  EXPECT_TRUE(fs::exists(kArtifacts / "report-phone.png"));
+  SWEETSPOT_CHECK_IN_BROWSER(dir / "tune.html", dir / "result.json", kArtifacts);
 }
 
 // A function made deliberately slower between two real runs: compare exits 1

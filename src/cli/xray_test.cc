@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/browser_check.h"
 #include "cli/moto_server.h"
 #include "cli/test_command.h"
 #include "cli/test_function_dir.h"
@@ -278,7 +279,8 @@ TEST(XRay, TuneJudgesTheSleepingPartFlatAndTheComputingPartScaling) {
   // ~20 ms of CPU at one vCPU: about 280 ms at 128 MB, 70 ms at 512 MB; the sleep stays 100 ms.
   // (100,000 rounds, ~4 ms, once looked flat: too short a burst to tell 256 MB from 512 MB.)
   auto r = run_command({kSweetspot, "tune", fn.path().string(), "--runtime", "python3.12", "--handler", "app.handler",
-                        "--memory", "128,256,512", "--num", "3", "--timeout", "60", "--json", out, "--payload",
+                        "--memory", "128,256,512", "--num", "3", "--timeout", "60", "--json", out, "--html",
+                        (fn.path() / "report.html").string(), "--md", (fn.path() / "report.md").string(), "--payload",
                         R"({"sleep_ms": 100, "rounds": 500000})"},
                        {}, std::chrono::seconds(600));
   SKIP_WITHOUT_LIMITS(r);
@@ -297,6 +299,14 @@ TEST(XRay, TuneJudgesTheSleepingPartFlatAndTheComputingPartScaling) {
   EXPECT_TRUE(result["traceParts"]["limitingPart"].is_object());
   EXPECT_THAT(r.out, HasSubstr("Where the time goes"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("% of the time is "));
+  // The reports carry the parts: a table in the Markdown, and in the HTML a
+  // stacked chart that Chromium shows with a segment per part per size.
+  std::ifstream md(fn.path() / "report.md");
+  const std::string markdown((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(markdown, HasSubstr("#### Where the time goes"));
+  EXPECT_THAT(markdown, ::testing::ContainsRegex("\\| compute \\|.*\\| scales with CPU \\|"));
+  SWEETSPOT_CHECK_IN_BROWSER(fn.path() / "report.html", out,
+                             fs::path(SWEETSPOT_BINARY_DIR) / "test-artifacts/reports/xray");
 }
 
 }  // namespace

@@ -91,6 +91,39 @@ try {
     check((await count(`#duration-chart .pt.infeasible[data-memory="${s.memoryMb}"]`)) === 1,
       `infeasible ${s.memoryMb} MB is drawn differently`);
   }
+  // X-Ray trace parts: a stacked segment per top-level part per size, each with
+  // its numbers on hover, the legend naming each part's verdict, and the sentence.
+  const parts = (result.traceParts && result.traceParts.parts) || [];
+  const stacked = parts.filter((p) => p.topLevel);
+  if (parts.length > 0) {
+    const segments = stacked.reduce((n, p) => n + p.sizes.length, 0);
+    check((await count('#parts-chart .seg')) === segments,
+      `parts chart: one segment per part per size (${segments})`);
+    const drawn = await page.$$eval('#parts-chart .seg', (els) => els.map((e) => ({
+      part: e.dataset.part,
+      memoryMb: Number(e.dataset.memory),
+      height: e.querySelector('rect').getBoundingClientRect().height,
+      title: (e.querySelector('title') || {}).textContent || '',
+    })));
+    for (const p of stacked) {
+      for (const at of p.sizes) {
+        const mine = drawn.filter((d) => d.part === p.name && d.memoryMb === at.memoryMb);
+        check(mine.length === 1, `parts chart: ${p.name} at ${at.memoryMb} MB drawn once (saw ${mine.length})`);
+        if (mine.length !== 1) continue;
+        check(at.p50Ms < 0.5 || mine[0].height > 0, `parts chart: ${p.name} at ${at.memoryMb} MB is visible`);
+        check(mine[0].title.includes(p.name) && /p50 [0-9.,]+ ms/.test(mine[0].title),
+          `parts chart: ${p.name} at ${at.memoryMb} MB has its numbers on hover: ${mine[0].title}`);
+      }
+      const legendText = await page.locator('#parts-chart-figure .legend').innerText();
+      check(legendText.includes(`${p.name}: ${p.description}`), `parts legend: ${p.name} with its verdict`);
+    }
+    check((await count('#parts tbody tr')) === parts.length, `parts table: a row per part (${parts.length})`);
+    const limiting = result.traceParts.limitingPart;
+    if (limiting) {
+      check((await page.locator('#limiting-part').innerText()).includes(limiting.sentence.replaceAll('`', '')),
+        `the limiting part's sentence is shown: ${limiting.sentence}`);
+    }
+  }
   // Hover shows the point's numbers.
   const first = page.locator('#duration-chart .pt[data-series=p50]').first();
   const tip = first.locator('.tip');
@@ -133,4 +166,4 @@ if (failures.length > 0) {
   for (const f of failures) console.error(`FAIL: ${f}`);
   process.exit(1);
 }
-console.log(`ok: ${measured.length} sizes in every chart, light, dark and phone screenshots in ${outDir}`);
+console.log(`ok: ${measured.length} sizes in every chart${result.traceParts ? ', trace parts stacked' : ''}, light, dark and phone screenshots in ${outDir}`);
