@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <iostream>
 #include <memory>
+#include <mutex>
 
 #include "cli/function_options.h"
 #include "cli/log_printer.h"
@@ -63,6 +65,10 @@ std::vector<engine::FunctionConfig> load_functions(const ServeOptions& o) {
 }
 
 int run_serve(const ServeOptions& o) {
+  // On SIGINT / SIGTERM the process outlives the cleanup (which kills every
+  // environment) until this is destroyed, last: invokes in flight are answered
+  // (ServiceException) and queued Event invokes reported before it exits.
+  util::InterruptGrace answer_in_flight(std::chrono::seconds(10));
   const std::vector<engine::FunctionConfig> configs = load_functions(o);
   // The pool prefixes each line with its function, version and environment.
   LogPrinter logs(std::cerr, LogPrefix::kNone);
@@ -102,11 +108,17 @@ int run_serve(const ServeOptions& o) {
                            o.host, (*server)->port(), names.front());
   std::cerr.flush();
   // On SIGINT / SIGTERM the interrupt watcher kills every environment and
-  // removes its cgroup, then exits; stopping the listener first means no new
-  // invoke can slip in while it does.
+  // removes its cgroup (the pool refuses new invokes from then on), then this
+  // hook closes the listener: run() returns once the connections in flight
+  // have been answered.
   lambda_api::HttpServer* listening = server->get();
   util::CleanupHook stop_listening([listening] { listening->stop(); });
   (*server)->run();
+  if (util::interrupted()) {
+    (*invoker)->shutdown();  // reports queued Event invokes it drops
+    std::lock_guard lock(print_mutex);
+    std::cerr << "sweetspot serve: stopped; invokes in flight were answered with ServiceException\n";
+  }
   return 0;
 }
 
@@ -134,8 +146,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       "Functions are named after their directory (or their template's logical id). Point any Lambda client at it:\n"
       "  aws lambda invoke --endpoint-url http://127.0.0.1:9001 --function-name NAME out.json\n"
       "Versions and aliases live as long as the server. Logs go to stderr, each line prefixed with\n"
-      "[FUNCTION[:VERSION] env N]. Ctrl-C or SIGTERM stops it: invokes in flight fail (their connection\n"
-      "closes) and no process or cgroup is left behind.");
+      "[FUNCTION[:VERSION] env N]. Ctrl-C or SIGTERM stops it: invokes in flight are answered with a\n"
+      "ServiceException (500), queued Event invokes are dropped with a note, no process or cgroup is left behind.");
   cmd->callback([options, &exit_code] { exit_code = run_serve(*options); });
 }
 

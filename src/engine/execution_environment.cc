@@ -47,7 +47,7 @@ constexpr size_t kMaxLogLineBytes = 256 * 1024;
 }  // namespace
 
 ExecutionEnvironment::ExecutionEnvironment(const FunctionConfig& config, const EnvironmentOptions& options, int id)
-    : config_(config), options_(options), id_(id), log_stream_(new_log_stream_name()) {
+    : config_(config), options_(options), id_(id), log_stream_(new_log_stream_name(config.version)) {
   function_arn_ = "arn:aws:lambda:" + options_.region + ":000000000000:function:" + config_.name;
 }
 
@@ -92,7 +92,7 @@ std::vector<std::string> ExecutionEnvironment::runtime_environment(const LaunchS
   vars["_HANDLER"] = config_.handler;
   vars["LAMBDA_TASK_ROOT"] = launch.working_dir.string();
   vars["AWS_LAMBDA_FUNCTION_NAME"] = config_.name;
-  vars["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+  vars["AWS_LAMBDA_FUNCTION_VERSION"] = config_.version;
   vars["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = std::to_string(config_.memory_mb);
   vars["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + config_.name;
   vars["AWS_LAMBDA_LOG_STREAM_NAME"] = log_stream_;
@@ -481,7 +481,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
       if (waited == WaitResult::kDeadline) {
         {
           std::lock_guard lock(log_mutex_);
-          emit(start_line(inv.request_id));
+          emit(start_line(inv.request_id, config_.version));
         }
         return timed_out(inv);
       }
@@ -494,7 +494,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
       if (!retried) inv.init_duration_ms = util::elapsed_ms(spawned_at_, report.at);
       {
         std::lock_guard lock(log_mutex_);
-        emit(start_line(inv.request_id));
+        emit(start_line(inv.request_id, config_.version));
       }
       const UsageSnapshot after = read_usage();
       inv.max_memory_used_mb = bytes_to_reported_mb(environment_peak_bytes(after));
@@ -508,7 +508,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
     if (waited == WaitResult::kRuntimeExited) {
       {
         std::lock_guard lock(log_mutex_);
-        emit(start_line(inv.request_id));
+        emit(start_line(inv.request_id, config_.version));
       }
       Invocation r = exit_error(inv, at_spawn);
       return finish(r);
@@ -531,7 +531,7 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
   last_usage_.reset();
   {
     std::lock_guard lock(log_mutex_);
-    emit(start_line(inv.request_id));
+    emit(start_line(inv.request_id, config_.version));
   }
   const auto sent_at = Clock::now();
   if (!deadline) deadline = sent_at + timeout;

@@ -33,6 +33,10 @@ struct FunctionConfig {
   // Local layer contents in the order Lambda applies them (it extracts each to
   // /opt, a later layer's files winning); the runtime finds them on its paths.
   std::vector<std::filesystem::path> layers;
+  // The version an environment runs: "$LATEST", or a published version's number
+  // (`serve` invoking a version or an alias). START lines and
+  // AWS_LAMBDA_FUNCTION_VERSION name it, as Lambda does.
+  std::string version = "$LATEST";
 };
 
 }  // namespace sweetspot::engine

@@ -41,9 +41,9 @@ std::string new_trace_id() {
 
 std::string new_segment_id() { return random_hex(16); }
 
-std::string new_log_stream_name() {
+std::string new_log_stream_name(std::string_view version) {
   const auto now = std::chrono::system_clock::now();
-  return fmt::format("{:%Y/%m/%d}/[$LATEST]{}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), random_hex(32));
+  return fmt::format("{:%Y/%m/%d}/[{}]{}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), version, random_hex(32));
 }
 
 }  // namespace sweetspot::engine

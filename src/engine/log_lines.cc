@@ -8,8 +8,8 @@
 
 namespace sweetspot::engine {
 
-std::string start_line(std::string_view request_id) {
-  return fmt::format("START RequestId: {} Version: $LATEST\n", request_id);
+std::string start_line(std::string_view request_id, std::string_view version) {
+  return fmt::format("START RequestId: {} Version: {}\n", request_id, version);
 }
 
 std::string end_line(std::string_view request_id) { return fmt::format("END RequestId: {}\n", request_id); }

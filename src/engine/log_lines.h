@@ -9,7 +9,8 @@
 
 namespace sweetspot::engine {
 
-std::string start_line(std::string_view request_id);
+// `version` is the one that runs: $LATEST, or the number a version or alias resolved to.
+std::string start_line(std::string_view request_id, std::string_view version = "$LATEST");
 std::string end_line(std::string_view request_id);
 // Init Duration appears only on a cold invoke, and comes last.
 std::string report_line(const Invocation& invocation);

@@ -73,6 +73,7 @@ TEST(LogLines, ReportWithUnknownFieldsAndNoReport) {
 
 TEST(LogLines, StartAndEnd) {
   EXPECT_EQ(start_line("abc"), "START RequestId: abc Version: $LATEST\n");
+  EXPECT_EQ(start_line("abc", "7"), "START RequestId: abc Version: 7\n");
   EXPECT_EQ(end_line("abc"), "END RequestId: abc\n");
 }
 
@@ -95,6 +96,7 @@ TEST(Ids, TraceIdHasXRayShape) {
 
 TEST(Ids, LogStreamName) {
   EXPECT_TRUE(std::regex_match(new_log_stream_name(), std::regex(R"(\d{4}/\d\d/\d\d/\[\$LATEST\][0-9a-f]{32})")));
+  EXPECT_TRUE(std::regex_match(new_log_stream_name("3"), std::regex(R"(\d{4}/\d\d/\d\d/\[3\][0-9a-f]{32})")));
 }
 
 }  // namespace

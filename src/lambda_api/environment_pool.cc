@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/ids.h"
+#include "util/interrupt.h"
 
 namespace sweetspot::lambda_api {
 namespace {
@@ -36,6 +37,15 @@ void EnvironmentPool::LabelledLog::on_log(int environment_id, std::string_view l
   }
   prefixed += line;
   out_->on_log(environment_id, prefixed);
+}
+
+ApiError EnvironmentPool::stopping_error() {
+  // ServiceException: the invoke may or may not have run its handler, as with
+  // any Lambda service failure; the caller decides whether to retry.
+  return ApiError{ErrorCode::kService,
+                  "sweetspot serve is stopping (SIGINT or SIGTERM): this invoke was not run to its end. Invoke it "
+                  "again once the server is back",
+                  {}};
 }
 
 engine::Invocation EnvironmentPool::environment_failed(const Resolved& target, const std::string& why) const {
@@ -118,7 +128,9 @@ std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolv
   std::vector<std::unique_ptr<engine::ExecutionEnvironment>> to_shut_down;  // outside the lock: it takes time
   {
     std::unique_lock lock(mutex_);
-    while (!shutting_down_ && busy_ >= options_.max_concurrency) {
+    // util::interrupted(): the signal's cleanup already killed every environment;
+    // nothing new may start before the listener is closed.
+    while (!shutting_down_ && !util::interrupted() && busy_ >= options_.max_concurrency) {
       if (admission == Admission::kRejectWhenBusy) {
         return std::unexpected(ApiError{
             ErrorCode::kTooManyRequests,
@@ -128,9 +140,7 @@ std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolv
       }
       capacity_.wait(lock);
     }
-    if (shutting_down_) {
-      return std::unexpected(ApiError{ErrorCode::kService, "sweetspot serve is shutting down", {}});
-    }
+    if (shutting_down_ || util::interrupted()) return std::unexpected(stopping_error());
     ++busy_;
     current_key_[slot] = key;
     // Environments of this version started with another configuration are
@@ -165,7 +175,9 @@ std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolv
     capacity_.notify_all();
   };
   if (!env) {
-    auto created = engine::ExecutionEnvironment::create(target.state.config, environment_options());
+    engine::FunctionConfig config = target.state.config;
+    config.version = target.version;  // START lines name the version that runs, not $LATEST
+    auto created = engine::ExecutionEnvironment::create(config, environment_options());
     if (!created) {
       release(1);
       return environment_failed(target, created.error().message);
@@ -187,6 +199,9 @@ std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolv
     capacity_.notify_all();
   }
   if (env) shut_down(std::move(env));  // dead, retired or superseded: outside the lock
+  // Killed by SIGINT / SIGTERM's cleanup: not the function's failure, so not a
+  // function error; the caller gets an answer before the server closes.
+  if (util::interrupted() && !invocation.ok()) return std::unexpected(stopping_error());
   return invocation;
 }
 

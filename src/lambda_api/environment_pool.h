@@ -78,6 +78,7 @@ class EnvironmentPool {
   engine::EnvironmentOptions environment_options() const;
   void shut_down(std::unique_ptr<engine::ExecutionEnvironment> env);  // and forget its log label
   engine::Invocation environment_failed(const Resolved& target, const std::string& why) const;
+  static ApiError stopping_error();
 
   PoolOptions options_;
   mutable LabelledLog log_;  // environments log through it from their own threads

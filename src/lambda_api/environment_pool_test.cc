@@ -2,6 +2,7 @@
 #include "lambda_api/environment_pool.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <filesystem>
@@ -49,6 +50,19 @@ TEST(EnvironmentPool, ReusesAWarmEnvironmentOfTheSameConfiguration) {
   EXPECT_FALSE(groups.empty());
   pool->shutdown();
   EXPECT_TRUE(engine::testing::cgroups_of(host, ::getpid()).empty());
+}
+
+TEST(EnvironmentPool, AnEnvironmentOfAVersionNamesItInStartAndItsEnvironment) {
+  SWEETSPOT_REQUIRE_CGROUPS(host);
+  auto pool = make_pool(2);
+  ASSERT_TRUE(pool);
+  const engine::Invocation inv = invoke_ok(*pool, ops("4", 128), R"({"op": "env"})");
+  EXPECT_NE(inv.log_tail.find("Version: 4\n"), std::string::npos) << inv.log_tail;
+  EXPECT_EQ(inv.log_tail.find("$LATEST"), std::string::npos) << inv.log_tail;
+  const auto vars = nlohmann::json::parse(inv.response);
+  EXPECT_EQ(vars.value("AWS_LAMBDA_FUNCTION_VERSION", ""), "4");
+  EXPECT_NE(vars.value("AWS_LAMBDA_LOG_STREAM_NAME", "").find("[4]"), std::string::npos);
+  pool->shutdown();
 }
 
 TEST(EnvironmentPool, AChangedConfigurationReplacesTheEnvironment) {

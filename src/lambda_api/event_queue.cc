@@ -23,13 +23,20 @@ std::expected<void, ApiError> EventQueue::submit(Resolved target, std::string pa
 }
 
 void EventQueue::stop() {
+  size_t dropped = 0;
   {
     std::lock_guard lock(mutex_);
+    dropped = stopping_ ? 0 : events_.size();
     stopping_ = true;
     events_.clear();
     changed_.notify_all();
   }
   if (worker_.joinable()) worker_.join();
+  // Lambda would still run them; a stopping local server cannot, so it says so.
+  if (dropped > 0 && on_failure_) {
+    on_failure_(fmt::format("{} queued Event invoke{} dropped: the server stopped before {} ran", dropped,
+                            dropped == 1 ? " was" : "s were", dropped == 1 ? "it" : "they"));
+  }
 }
 
 void EventQueue::wait_idle() {
