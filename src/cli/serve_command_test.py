@@ -58,6 +58,19 @@ def missing_requirement():
     return None
 
 
+def require_or_skip(skip):
+    """Skips through `skip(reason)` when a requirement is missing; fails instead under CI=true."""
+    reason = missing_requirement()
+    if reason:
+        if IN_CI:
+            raise AssertionError("required under CI=true: " + reason)
+        skip(reason)
+
+
+def raise_skip(reason):
+    raise unittest.SkipTest(reason)
+
+
 def cgroups_of(pid):
     """The cgroups sweetspot process `pid` made (it names them <pid>-...), in every hierarchy."""
     found = glob.glob(f"/sys/fs/cgroup/sweetspot/{pid}-*") + glob.glob(f"/sys/fs/cgroup/*/sweetspot/{pid}-*")
@@ -182,11 +195,7 @@ class ServeTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        reason = missing_requirement()
-        if reason:
-            if IN_CI:
-                raise AssertionError("required under CI=true: " + reason)
-            raise unittest.SkipTest(reason)
+        require_or_skip(raise_skip)
         cls.python_dir = os.path.join(SOURCE_DIR, "examples", "cpu-heavy")
         cls.server = Server("--max-concurrency", "2", "--timeout", "30", OPS_DIR, cls.python_dir)
         cls.lam = client(cls.server.url)
@@ -287,6 +296,24 @@ class ServeTest(unittest.TestCase):
         self.assertIn("sweetspot serve does not answer", error["Error"]["Message"])
         self.assertEqual(self.lam.invoke(FunctionName="ops", InvocationType="DryRun")["StatusCode"], 204)
 
+    def test_list_functions_pages_as_the_aws_cli_and_boto3_follow_them(self):
+        # --page-size 1: the CLI follows NextMarker page by page and joins them.
+        rc, out, err = aws(self.server.url, "list-functions", "--page-size", "1")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(sorted(f["FunctionName"] for f in out["Functions"]), ["cpu-heavy", "ops"])
+        # --max-items 1: one function, and a NextToken that resumes after it.
+        rc, out, err = aws(self.server.url, "list-functions", "--max-items", "1")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(out["Functions"]), 1)
+        first = out["Functions"][0]["FunctionName"]
+        rc, rest, err = aws(self.server.url, "list-functions", "--max-items", "1", "--starting-token", out["NextToken"])
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(sorted([first, rest["Functions"][0]["FunctionName"]]), ["cpu-heavy", "ops"])
+        pages = list(self.lam.get_paginator("list_functions").paginate(PaginationConfig={"PageSize": 1}))
+        self.assertEqual([len(p["Functions"]) for p in pages], [1, 1])
+        with self.assertRaises(self.lam.exceptions.InvalidParameterValueException):
+            self.lam.list_functions(Marker="not-a-marker")
+
     def test_concurrent_invokes_then_429(self):
         # Two slow invokes fill --max-concurrency 2 (each in its own environment); once
         # both have started (their START lines are in the log), a third is throttled.
@@ -319,11 +346,7 @@ class ServeControlPlaneTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        reason = missing_requirement()
-        if reason:
-            if IN_CI:
-                raise AssertionError("required under CI=true: " + reason)
-            raise unittest.SkipTest(reason)
+        require_or_skip(raise_skip)
         cls.server = Server(OPS_DIR)
         cls.lam = client(cls.server.url)
 
@@ -335,6 +358,10 @@ class ServeControlPlaneTest(unittest.TestCase):
         kwargs = {"Qualifier": qualifier} if qualifier else {}
         r = self.lam.invoke(FunctionName="ops", Payload=b"{}", LogType="Tail", **kwargs)
         self.assertEqual(r["StatusCode"], 200)
+        # START names the version that ran, as X-Amz-Executed-Version does (not $LATEST for a version or alias).
+        start = re.search(r"START RequestId: \S+ Version: (\S+)\n", log_result(r))
+        self.assertIsNotNone(start, log_result(r))
+        self.assertEqual(start.group(1), r["ExecutedVersion"])
         return int(re.search(r"Memory Size: (\d+) MB", log_result(r)).group(1)), r["ExecutedVersion"]
 
     def test_full_lifecycle_with_boto3(self):
@@ -398,6 +425,54 @@ class ServeControlPlaneTest(unittest.TestCase):
         with self.assertRaises(lam.exceptions.InvalidParameterValueException):
             lam.delete_function(FunctionName="ops", Qualifier="$LATEST")
 
+    def test_versions_and_aliases_page_with_boto3_paginators(self):
+        lam = self.lam
+        made = []
+        for i in range(3):
+            lam.update_function_configuration(FunctionName="ops", Description=f"page {i}")
+            made.append(lam.publish_version(FunctionName="ops")["Version"])
+        aliases = [f"page-{i}" for i in range(3)]
+        for name, version in zip(aliases, made):
+            lam.create_alias(FunctionName="ops", Name=name, FunctionVersion=version)
+        try:
+            everything = [v["Version"] for v in lam.list_versions_by_function(FunctionName="ops",
+                                                                             MaxItems=10000)["Versions"]]
+            pages = list(lam.get_paginator("list_versions_by_function").paginate(
+                FunctionName="ops", PaginationConfig={"PageSize": 2}))
+            self.assertTrue(all(len(p["Versions"]) <= 2 for p in pages))
+            self.assertGreater(len(pages), 1)
+            self.assertEqual([v["Version"] for p in pages for v in p["Versions"]], everything)
+            self.assertTrue(set(made) <= set(everything))
+            paged = lam.get_paginator("list_aliases").paginate(FunctionName="ops", PaginationConfig={"PageSize": 1})
+            self.assertTrue(set(aliases) <= {a["Name"] for p in paged for a in p["Aliases"]})
+            rc, out, err = aws(self.server.url, "list-aliases", "--function-name", "ops", "--page-size", "1")
+            self.assertEqual(rc, 0, err)
+            self.assertTrue(set(aliases) <= {a["Name"] for a in out["Aliases"]})
+        finally:
+            for name in aliases:
+                lam.delete_alias(FunctionName="ops", Name=name)
+            for version in made:
+                lam.delete_function(FunctionName="ops", Qualifier=version)
+
+    def test_weighted_alias_is_refused_naming_the_limitation(self):
+        lam = self.lam
+        lam.update_function_configuration(FunctionName="ops", Description="weighted")
+        version = lam.publish_version(FunctionName="ops")["Version"]
+        try:
+            with self.assertRaises(lam.exceptions.InvalidParameterValueException) as caught:
+                lam.create_alias(FunctionName="ops", Name="weighted", FunctionVersion=version,
+                                 RoutingConfig={"AdditionalVersionWeights": {"1": 0.5}})
+            self.assertEqual(caught.exception.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+            self.assertIn("does not support weighted aliases", caught.exception.response["Error"]["Message"])
+            rc, _, err = aws(self.server.url, "create-alias", "--function-name", "ops", "--name", "weighted",
+                             "--function-version", version, "--routing-config",
+                             '{"AdditionalVersionWeights": {"1": 0.5}}')
+            self.assertNotEqual(rc, 0)
+            self.assertIn("InvalidParameterValueException", err)
+            self.assertIn("weighted aliases", err)
+        finally:
+            lam.delete_function(FunctionName="ops", Qualifier=version)
+
     def test_out_of_range_values_are_invalid_parameters(self):
         with self.assertRaises(self.lam.exceptions.InvalidParameterValueException) as caught:
             self.lam.update_function_configuration(FunctionName="ops", MemorySize=20000)
@@ -456,30 +531,29 @@ class ServeControlPlaneTest(unittest.TestCase):
 
 class ServeSignalTest(unittest.TestCase):
     def setUp(self):
-        reason = missing_requirement()
-        if reason:
-            if IN_CI:
-                self.fail("required under CI=true: " + reason)
-            self.skipTest(reason)
+        require_or_skip(self.skipTest)
 
     def check_leaves_nothing(self, sig):
-        server = Server("--timeout", "60", OPS_DIR)
+        server = Server("--timeout", "60", "--max-concurrency", "2", OPS_DIR)
         lam = client(server.url)
         self.assertEqual(lam.invoke(FunctionName="ops", Payload=b"{}")["StatusCode"], 200)
-        # One environment stays warm; a second is in the middle of an invoke when the signal comes.
-        failures = []
+        # When the signal comes: a synchronous invoke and an Event invoke are running (the warm
+        # environment gave way to the second), and two more Event invokes wait in the queue.
+        answers = []
 
         def in_flight():
             try:
-                client(server.url).invoke(FunctionName="ops", Payload=b'{"op": "sleep", "ms": 60000}')
-            except Exception as e:  # the connection is cut or answered with an error: either is a failed invoke
-                failures.append(e)
+                answers.append(client(server.url).invoke(FunctionName="ops", Payload=b'{"op": "sleep", "ms": 60000}'))
+            except Exception as e:
+                answers.append(e)
 
+        start = len(server.lines)
         t = threading.Thread(target=in_flight)
         t.start()
-        deadline = time.monotonic() + DEADLINE_S
-        while len(cgroups_of(server.proc.pid)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        for _ in range(3):
+            self.assertEqual(lam.invoke(FunctionName="ops", InvocationType="Event",
+                                        Payload=b'{"op": "sleep", "ms": 60000}')["StatusCode"], 202)
+        self.assertTrue(server.wait_for_count(r"START RequestId: ", start, 2), server.log())
         groups = cgroups_of(server.proc.pid)
         self.assertTrue(groups, "serve made no cgroup")
         pids = pids_in(groups)
@@ -489,6 +563,17 @@ class ServeSignalTest(unittest.TestCase):
         self.assertIn(status, (-sig, 128 + sig, 0))
         self.assertEqual(cgroups_of(server.proc.pid), [])
         self.assertEqual([p for p in pids if alive(p)], [])
+        # The invoke in flight was answered in Lambda's error shape, not cut off.
+        self.assertEqual(len(answers), 1)
+        self.assertIsInstance(answers[0], botocore.exceptions.ClientError, answers[0])
+        error = answers[0].response
+        self.assertEqual(error["Error"]["Code"], "ServiceException")
+        self.assertEqual(error["ResponseMetadata"]["HTTPStatusCode"], 500)
+        self.assertIn("stopping", error["Error"]["Message"])
+        # Each Event invoke that could not finish is reported on stderr.
+        log = server.log()
+        self.assertRegex(log, r"Event invoke .*(did not run|dropped)")
+        self.assertIn("invokes in flight were answered with ServiceException", log)
 
     def test_sigterm_leaves_no_process_or_cgroup(self):
         self.check_leaves_nothing(signal.SIGTERM)

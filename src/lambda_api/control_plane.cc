@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -106,6 +107,59 @@ std::expected<std::map<std::string, std::string>, ApiError> environment_member(c
   return out;
 }
 
+// Weighted routing (an alias sending a share of invokes to a second version) is
+// not implemented: an alias here points at exactly one version.
+std::expected<void, ApiError> refuse_weighted_routing(const json& body) {
+  if (!body.contains("RoutingConfig") || body["RoutingConfig"].is_null()) return {};
+  const json& routing = body["RoutingConfig"];
+  if (!routing.is_object()) return std::unexpected(invalid("'RoutingConfig' must be an object"));
+  for (const auto& [key, value] : routing.items()) {
+    if (key != "AdditionalVersionWeights") {
+      return std::unexpected(invalid(fmt::format("'RoutingConfig' has an unknown member '{}'", key)));
+    }
+    if (!value.is_null() && !value.empty()) {
+      return std::unexpected(invalid(
+          "sweetspot serve does not support weighted aliases: RoutingConfig.AdditionalVersionWeights must be "
+          "empty here, an alias points at one version. To compare versions, give each its own alias and invoke "
+          "them separately"));
+    }
+  }
+  return {};
+}
+
+// One page of a List operation as Lambda pages them: `MaxItems` (1 to 10,000,
+// default 50) items after `Marker`, with `NextMarker` when more remain. The
+// marker is opaque to clients; here it is the offset of the next item.
+std::expected<ApiResponse, ApiError> one_page(const Route& route, json items, const char* key) {
+  size_t offset = 0;
+  size_t max_items = 50;
+  if (auto it = route.query.find("Marker"); it != route.query.end()) {
+    const std::string& marker = it->second;
+    const bool number = !marker.empty() && marker.size() <= 9 &&
+                        std::all_of(marker.begin(), marker.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!number || std::stoul(marker) > items.size()) {
+      return std::unexpected(invalid(fmt::format("Marker '{}' is not one this server handed out (NextMarker of an "
+                                                 "earlier page)", marker)));
+    }
+    offset = std::stoul(marker);
+  }
+  if (auto it = route.query.find("MaxItems"); it != route.query.end()) {
+    const std::string& text = it->second;
+    const bool number = !text.empty() && text.size() <= 6 &&
+                        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!number || std::stoul(text) < 1 || std::stoul(text) > 10000) {
+      return std::unexpected(invalid(fmt::format("MaxItems '{}' is out of range: use 1 to 10000", text)));
+    }
+    max_items = std::stoul(text);
+  }
+  const size_t end = std::min(items.size(), offset + max_items);
+  json page = json::array();
+  for (size_t i = offset; i < end; ++i) page.push_back(std::move(items[i]));
+  json out{{key, std::move(page)}};
+  if (end < items.size()) out["NextMarker"] = std::to_string(end);
+  return json_response(200, out);
+}
+
 bool is_version_or_latest(const std::string& v) {
   if (v == kLatest) return true;
   return !v.empty() && v.size() <= 9 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -186,12 +240,7 @@ std::expected<ApiResponse, ApiError> create_alias(FunctionRegistry& registry, co
   if (!is_version_or_latest(**version)) {
     return std::unexpected(invalid(fmt::format("FunctionVersion '{}' is not $LATEST or a version number", **version)));
   }
-  if (body.contains("RoutingConfig") && !body["RoutingConfig"].is_null()) {
-    const json& routing = body["RoutingConfig"];
-    const bool weighted = routing.is_object() && routing.contains("AdditionalVersionWeights") &&
-                          !routing["AdditionalVersionWeights"].empty();
-    if (weighted) return std::unexpected(invalid("sweetspot serve does not support weighted aliases (RoutingConfig)"));
-  }
+  if (auto single = refuse_weighted_routing(body); !single) return std::unexpected(single.error());
   auto description = string_member(body, "Description", 256);
   if (!description) return std::unexpected(description.error());
   auto alias = registry.create_alias(route.function_name, **name, **version, description->value_or(""));
@@ -216,11 +265,7 @@ std::expected<ApiResponse, ApiError> update_alias(FunctionRegistry& registry, co
   auto revision = string_member(body, "RevisionId", 1024);
   if (!revision) return std::unexpected(revision.error());
   update.revision_id = *revision;
-  if (body.contains("RoutingConfig") && body["RoutingConfig"].is_object() &&
-      body["RoutingConfig"].contains("AdditionalVersionWeights") &&
-      !body["RoutingConfig"]["AdditionalVersionWeights"].empty()) {
-    return std::unexpected(invalid("sweetspot serve does not support weighted aliases (RoutingConfig)"));
-  }
+  if (auto single = refuse_weighted_routing(body); !single) return std::unexpected(single.error());
   auto alias = registry.update_alias(route.function_name, route.alias_name, update);
   if (!alias) return std::unexpected(alias.error());
   return json_response(200, alias_configuration_json(registry, route.function_name, *alias));
@@ -243,7 +288,7 @@ std::expected<ApiResponse, ApiError> handle_control_plane(FunctionRegistry& regi
       for (const Resolved& f : registry.list(all != route.query.end())) {
         functions.push_back(function_configuration_json(registry, f));
       }
-      return json_response(200, json{{"Functions", functions}});
+      return one_page(route, std::move(functions), "Functions");
     }
     case Operation::kGetFunction: {
       auto f = registry.resolve(route.function_name, route.qualifier);
@@ -268,7 +313,7 @@ std::expected<ApiResponse, ApiError> handle_control_plane(FunctionRegistry& regi
       if (!versions) return std::unexpected(versions.error());
       json list = json::array();
       for (const Resolved& f : *versions) list.push_back(function_configuration_json(registry, f));
-      return json_response(200, json{{"Versions", list}});
+      return one_page(route, std::move(list), "Versions");
     }
     case Operation::kDeleteFunction: {
       auto gone = registry.delete_function(route.function_name, route.qualifier);
@@ -297,7 +342,7 @@ std::expected<ApiResponse, ApiError> handle_control_plane(FunctionRegistry& regi
       if (!aliases) return std::unexpected(aliases.error());
       json list = json::array();
       for (const AliasState& a : *aliases) list.push_back(alias_configuration_json(registry, route.function_name, a));
-      return json_response(200, json{{"Aliases", list}});
+      return one_page(route, std::move(list), "Aliases");
     }
     case Operation::kInvoke:
     case Operation::kInvokeAsync:

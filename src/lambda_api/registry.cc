@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "engine/ids.h"
 
@@ -226,28 +227,38 @@ std::expected<AliasState, ApiError> FunctionRegistry::create_alias(std::string_v
   return state;
 }
 
-std::expected<AliasState, ApiError> FunctionRegistry::get_alias(std::string_view name, std::string_view alias) const {
-  std::lock_guard lock(mutex_);
+std::expected<const AliasState*, ApiError> FunctionRegistry::find_alias(std::string_view name,
+                                                                         std::string_view alias) const {
   auto fn = find(name);
   if (!fn) return std::unexpected(fn.error());
   auto it = (*fn)->aliases.find(alias);
   if (it == (*fn)->aliases.end()) {
     return std::unexpected(error(ErrorCode::kResourceNotFound, fmt::format("Alias not found: {}", alias_arn(name, alias))));
   }
-  return it->second;
+  return &it->second;
+}
+
+std::expected<AliasState*, ApiError> FunctionRegistry::find_alias(std::string_view name, std::string_view alias) {
+  auto found = std::as_const(*this).find_alias(name, alias);
+  if (!found) return std::unexpected(found.error());
+  return const_cast<AliasState*>(*found);  // the same lookup for a registry the caller may change
+}
+
+std::expected<AliasState, ApiError> FunctionRegistry::get_alias(std::string_view name, std::string_view alias) const {
+  std::lock_guard lock(mutex_);
+  auto found = find_alias(name, alias);
+  if (!found) return std::unexpected(found.error());
+  return **found;
 }
 
 std::expected<AliasState, ApiError> FunctionRegistry::update_alias(std::string_view name, std::string_view alias,
                                                                    const AliasUpdate& update) {
   std::lock_guard lock(mutex_);
-  auto fn = find(name);
-  if (!fn) return std::unexpected(fn.error());
-  Function& f = **fn;
-  auto it = f.aliases.find(alias);
-  if (it == f.aliases.end()) {
-    return std::unexpected(error(ErrorCode::kResourceNotFound, fmt::format("Alias not found: {}", alias_arn(name, alias))));
-  }
-  if (update.revision_id && *update.revision_id != it->second.revision_id) {
+  auto found = find_alias(name, alias);
+  if (!found) return std::unexpected(found.error());
+  AliasState& target = **found;
+  const Function& f = **find(name);
+  if (update.revision_id && *update.revision_id != target.revision_id) {
     return std::unexpected(error(ErrorCode::kPreconditionFailed,
                                  "The Revision Id provided does not match the latest Revision Id. Call the "
                                  "GetFunction/GetAlias API to retrieve the latest Revision Id"));
@@ -256,21 +267,18 @@ std::expected<AliasState, ApiError> FunctionRegistry::update_alias(std::string_v
     const auto number = version_number(*update.function_version);
     if (!number || !f.versions.contains(*number)) return std::unexpected(not_found(name, update.function_version));
   }
-  if (update.function_version) it->second.function_version = *update.function_version;
-  if (update.description) it->second.description = *update.description;
-  it->second.revision_id = engine::new_request_id();
-  return it->second;
+  if (update.function_version) target.function_version = *update.function_version;
+  if (update.description) target.description = *update.description;
+  target.revision_id = engine::new_request_id();
+  return target;
 }
 
 std::expected<void, ApiError> FunctionRegistry::delete_alias(std::string_view name, std::string_view alias) {
   std::lock_guard lock(mutex_);
-  auto fn = find(name);
-  if (!fn) return std::unexpected(fn.error());
-  auto it = (*fn)->aliases.find(alias);
-  if (it == (*fn)->aliases.end()) {
-    return std::unexpected(error(ErrorCode::kResourceNotFound, fmt::format("Alias not found: {}", alias_arn(name, alias))));
-  }
-  (*fn)->aliases.erase(it);
+  auto found = find_alias(name, alias);
+  if (!found) return std::unexpected(found.error());
+  const std::string key = (*found)->name;  // a copy: the element holding it goes
+  (*find(name))->aliases.erase(key);
   return {};
 }
 

@@ -107,6 +107,8 @@ class FunctionRegistry {
 
   std::expected<const Function*, ApiError> find(std::string_view name) const;  // caller holds mutex_
   std::expected<Function*, ApiError> find(std::string_view name);
+  std::expected<const AliasState*, ApiError> find_alias(std::string_view name, std::string_view alias) const;
+  std::expected<AliasState*, ApiError> find_alias(std::string_view name, std::string_view alias);
   ApiError not_found(std::string_view name, const std::optional<std::string>& qualifier) const;
   Resolved make_resolved(std::string_view name, const std::string& version, const std::optional<std::string>& qualifier,
                          const FunctionState& state) const;

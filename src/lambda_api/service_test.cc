@@ -226,6 +226,60 @@ TEST_F(ServiceTest, ListAndGetFunction) {
   EXPECT_EQ(got["Configuration"]["FunctionArn"], "arn:aws:lambda:us-east-1:123456789012:function:fn");
 }
 
+TEST_F(ServiceTest, ListsArePagedByMarkerAndMaxItems) {
+  for (const char* name : {"fn2", "fn3"}) {
+    engine::FunctionConfig config;
+    config.name = name;
+    ASSERT_TRUE(registry.add(config));
+  }
+  json page = json::parse(call("GET", "/2015-03-31/functions/?MaxItems=2").body);
+  ASSERT_EQ(page["Functions"].size(), 2u);
+  EXPECT_EQ(page["Functions"][0]["FunctionName"], "fn");
+  ASSERT_TRUE(page.contains("NextMarker"));
+  json last = json::parse(call("GET", "/2015-03-31/functions/?MaxItems=2&Marker=" + page["NextMarker"].get<std::string>()).body);
+  ASSERT_EQ(last["Functions"].size(), 1u);
+  EXPECT_EQ(last["Functions"][0]["FunctionName"], "fn3");
+  EXPECT_FALSE(last.contains("NextMarker"));
+  EXPECT_FALSE(json::parse(call("GET", "/2015-03-31/functions/").body).contains("NextMarker"));
+
+  ASSERT_EQ(call("PUT", "/2015-03-31/functions/fn/configuration", R"({"MemorySize": 512})").status, 200);
+  ASSERT_EQ(call("POST", "/2015-03-31/functions/fn/versions", "{}").status, 201);
+  page = json::parse(call("GET", "/2015-03-31/functions/fn/versions?MaxItems=1").body);
+  ASSERT_EQ(page["Versions"].size(), 1u);
+  EXPECT_EQ(page["Versions"][0]["Version"], "$LATEST");
+  page = json::parse(call("GET", "/2015-03-31/functions/fn/versions?MaxItems=1&Marker=" + page["NextMarker"].get<std::string>()).body);
+  EXPECT_EQ(page["Versions"][0]["Version"], "1");
+  EXPECT_FALSE(page.contains("NextMarker"));
+  for (const char* alias : {"a", "b"}) {
+    ASSERT_EQ(call("POST", "/2015-03-31/functions/fn/aliases", json{{"Name", alias}, {"FunctionVersion", "1"}}.dump()).status, 201);
+  }
+  page = json::parse(call("GET", "/2015-03-31/functions/fn/aliases?MaxItems=1").body);
+  EXPECT_EQ(page["Aliases"][0]["Name"], "a");
+  page = json::parse(call("GET", "/2015-03-31/functions/fn/aliases?MaxItems=1&Marker=" + page["NextMarker"].get<std::string>()).body);
+  EXPECT_EQ(page["Aliases"][0]["Name"], "b");
+
+  expect_error(call("GET", "/2015-03-31/functions/?Marker=garbage"), 400, "InvalidParameterValueException");
+  expect_error(call("GET", "/2015-03-31/functions/?Marker=99"), 400, "InvalidParameterValueException");
+  expect_error(call("GET", "/2015-03-31/functions/?MaxItems=0"), 400, "InvalidParameterValueException");
+  expect_error(call("GET", "/2015-03-31/functions/fn/aliases?MaxItems=10001"), 400, "InvalidParameterValueException");
+}
+
+TEST_F(ServiceTest, AWeightedAliasIsRefusedNamingTheLimitation) {
+  ASSERT_EQ(call("POST", "/2015-03-31/functions/fn/versions", "{}").status, 201);
+  ApiResponse r = call("POST", "/2015-03-31/functions/fn/aliases",
+                       R"({"Name": "w", "FunctionVersion": "1", "RoutingConfig": {"AdditionalVersionWeights": {"2": 0.5}}})");
+  expect_error(r, 400, "InvalidParameterValueException");
+  EXPECT_NE(r.body.find("weighted aliases"), std::string::npos) << r.body;
+  // An empty RoutingConfig is what clients send for a plain alias.
+  ASSERT_EQ(call("POST", "/2015-03-31/functions/fn/aliases",
+                 R"({"Name": "w", "FunctionVersion": "1", "RoutingConfig": {"AdditionalVersionWeights": {}}})").status, 201);
+  r = call("PUT", "/2015-03-31/functions/fn/aliases/w", R"({"RoutingConfig": {"AdditionalVersionWeights": {"1": 0.1}}})");
+  expect_error(r, 400, "InvalidParameterValueException");
+  EXPECT_NE(r.body.find("weighted aliases"), std::string::npos) << r.body;
+  expect_error(call("PUT", "/2015-03-31/functions/fn/aliases/w", R"({"RoutingConfig": [1]})"), 400,
+               "InvalidParameterValueException");
+}
+
 TEST(RequestFuzz, ParsesTheRawForm) {
   auto request = parse_raw_request("PUT /2015-03-31/functions/fuzzed/configuration\nX-Thing: a\n\n{\"MemorySize\":512}");
   ASSERT_TRUE(request.has_value());
