@@ -556,19 +556,24 @@ std::string parts_table(const ResultReport& r) {
   return out + "</tbody></table></div>";
 }
 
+// Escaped text in which Markdown's backticks (part names in the tuner's sentences)
+// become <code>; a lone backtick stays text.
+std::string html_with_code(const std::string& text) {
+  std::string out;
+  const auto pieces = util::split(text, '`');
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const bool code = i % 2 == 1 && i + 1 < pieces.size();
+    out += code ? "<code>" + html_escape(pieces[i]) + "</code>" : html_escape((i % 2 == 1 ? "`" : "") + pieces[i]);
+  }
+  return out;
+}
+
 std::string parts_section(const ResultReport& r) {
   if (r.parts.empty()) return "";
   std::string out = "<h2 id=\"where-the-time-goes\">Where the time goes (X-Ray subsegments)</h2>\n";
   if (r.limiting_part && !r.limiting_part->sentence.empty()) {
     const std::string& sentence = r.limiting_part->sentence;
-    // The sentence quotes part names in Markdown's backticks: shown as code here.
-    std::string text;
-    const auto pieces = util::split(sentence, '`');
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      const bool code = i % 2 == 1 && i + 1 < pieces.size();  // a lone backtick stays text
-      text += code ? "<code>" + html_escape(pieces[i]) + "</code>" : html_escape((i % 2 == 1 ? "`" : "") + pieces[i]);
-    }
-    out += "<p id=\"limiting-part\">" + text + (sentence.ends_with('.') ? "" : ".") + "</p>\n";
+    out += "<p id=\"limiting-part\">" + html_with_code(sentence) + (sentence.ends_with('.') ? "" : ".") + "</p>\n";
   }
   out += parts_chart(r) + "<figure id=\"parts-table-figure\"><figcaption>Each part at each size; nested parts (↳) "
          "lie inside the part above them</figcaption>" + parts_table(r) + "</figure>\n";
@@ -723,7 +728,7 @@ std::string render_html(const ResultReport& r) {
           html_escape(r.headline.empty() ? "no size recommended." : r.headline) + "</p>";
   if (!r.reasoning.empty()) {
     body += "<ul>";
-    for (const auto& line : r.reasoning) body += "<li>" + html_escape(line) + "</li>";
+    for (const auto& line : r.reasoning) body += "<li>" + html_with_code(line) + "</li>";
     body += "</ul>";
   }
   if (!r.warnings.empty()) {

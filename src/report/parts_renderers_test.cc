@@ -77,6 +77,8 @@ TEST(PartsHtml, OneStackedSegmentPerTopLevelPartPerSizeEachLabelled) {
   const std::string name = s.doc["traceParts"]["limitingPart"]["name"].get<std::string>();
   sentence.replace(sentence.find("`" + name + "`"), name.size() + 2, "<code>" + html_escape(name) + "</code>");
   EXPECT_NE(html.find("<p id=\"limiting-part\">" + sentence), std::string::npos) << sentence;
+  // The recommendation's reasons carry the same sentence: no Markdown backtick shows anywhere.
+  EXPECT_EQ(html.find('`'), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
 }
 

@@ -62,6 +62,12 @@ inline void add_trace_parts(tuner::TuneResult& r) {
     sizes.push_back({s.memory_mb, s.parts});
   }
   r.trace_parts = tuner::fit_parts(sizes);
+  // As tune() does: the recommendation names the part that limits it.
+  if (const tuner::SizeResult* chosen = r.recommended()) {
+    if (auto sentence = tuner::limiting_part_sentence(r.trace_parts, chosen->memory_mb); !sentence.empty()) {
+      r.reasoning.push_back(std::move(sentence));
+    }
+  }
 }
 
 inline ResultReport reread(const tuner::TuneResult& r, std::string origin = "result.json") {
