@@ -214,6 +214,9 @@ TEST(FirstRun, ARuntimeVersionTheHostLacksIsNamedInEveryOutput) {
   EXPECT_TRUE(std::regex_search(other.err, std::regex("REPORT RequestId:[^\n]*\nsweetspot: note: [^\n]*" +
                                                       std::regex_replace(said, std::regex("[.]"), "\\."))))
       << other.err;
+  auto record = run_command({kSweetspot, "invoke", fn, "--no-limits", "--json", "--runtime", "python" + missing});
+  ASSERT_EQ(record.exit_code, 0) << record.err;
+  EXPECT_TRUE(contains(json::parse(record.out)["notes"].dump(), said)) << record.out;
 
   const std::string json_path = (dir.path() / "out.json").string();
   auto tune = run_command({kSweetspot, "tune", fn, "--no-limits", "--runtime", "python" + missing, "--memory", "256",

@@ -82,10 +82,12 @@ nlohmann::json invocation_to_json(const engine::Invocation& inv) {
   return j;
 }
 
-std::string invocation_json_line(const engine::Invocation& inv) {
+std::string invocation_json_line(const engine::Invocation& inv, const std::vector<std::string>& notes) {
+  nlohmann::json record = invocation_to_json(inv);
+  if (!notes.empty()) record["notes"] = notes;
   // The error type and message come from the function too: any byte that is not
   // UTF-8 there becomes U+FFFD rather than an exception.
-  return invocation_to_json(inv).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace sweetspot::cli

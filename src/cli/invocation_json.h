@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <vector>
+
 #include "engine/invocation.h"
 
 namespace sweetspot::cli {
@@ -12,6 +15,8 @@ namespace sweetspot::cli {
 // bytes as they are; so does the record. Likewise the error's "body"/"bodyBase64".
 nlohmann::json invocation_to_json(const engine::Invocation& inv);
 // The record as one line of JSON text; never throws on the function's bytes.
-std::string invocation_json_line(const engine::Invocation& inv);
+// `notes` (what the run's REPORT lines are marked with, e.g. which interpreter
+// really ran, or --no-limits) go in "notes" when there are any.
+std::string invocation_json_line(const engine::Invocation& inv, const std::vector<std::string>& notes = {});
 
 }  // namespace sweetspot::cli

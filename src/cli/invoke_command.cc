@@ -31,11 +31,12 @@ struct InvokeOptions {
 // Prints each invoke as it finishes: the response, or one JSON record.
 class ResultPrinter : public engine::InvokeObserver {
  public:
-  ResultPrinter(bool json, bool trace) : json_(json), trace_(trace) {}
+  ResultPrinter(bool json, bool trace, std::vector<std::string> notes)
+      : json_(json), trace_(trace), notes_(std::move(notes)) {}
   void on_invocation(const engine::Invocation& inv) override {
     if (trace_) std::cerr << report::render_waterfall(inv);  // beside the log: stdout stays the response
     if (json_) {
-      std::cout << invocation_json_line(inv) << '\n';
+      std::cout << invocation_json_line(inv, notes_) << '\n';
     } else {
       std::cout << inv.response << '\n';
     }
@@ -47,6 +48,7 @@ class ResultPrinter : public engine::InvokeObserver {
  private:
   bool json_;
   bool trace_;
+  std::vector<std::string> notes_;  // in every JSON record, as on every REPORT line
   bool any_failed_ = false;
 };
 
@@ -55,15 +57,13 @@ int run_invoke(const InvokeOptions& o) {
   const engine::FunctionConfig config = load_function_config(o.function, o.memory_mb);
   LogPrinter logs(std::cerr, o.concurrency > 1 ? LogPrefix::kEnvironmentId : LogPrefix::kNone);
   auto backend = make_local_backend(config, o.function, &logs);
-  std::string report_note;
-  for (const std::string& note : backend->notes()) {
-    std::cerr << "sweetspot: note: " << note << '\n';
-    report_note += (report_note.empty() ? "" : "; ") + note;
-  }
+  std::vector<std::string> notes = backend->notes();
+  for (const std::string& note : notes) std::cerr << "sweetspot: note: " << note << '\n';
   if (o.function.no_limits) {
-    report_note = "limits not enforced (--no-limits): the REPORT above is not Lambda's (nothing was capped)" +
-                  (report_note.empty() ? "" : "; " + report_note);
+    notes.insert(notes.begin(), "limits not enforced (--no-limits): the REPORT above is not Lambda's (nothing was capped)");
   }
+  std::string report_note;
+  for (const std::string& note : notes) report_note += (report_note.empty() ? "" : "; ") + note;
   logs.set_report_note(report_note);
 
   const engine::SizeSupport support = backend->support(config.memory_mb);
@@ -79,7 +79,7 @@ int run_invoke(const InvokeOptions& o) {
   batch.payloads.assign(static_cast<size_t>(o.count), payload);
   batch.start = o.cold ? engine::StartPolicy::kColdEveryTime : engine::StartPolicy::kWarm;
   batch.concurrency = o.concurrency;
-  ResultPrinter printer(o.json, o.trace);
+  ResultPrinter printer(o.json, o.trace, notes);
   auto ran = backend->run(batch, &printer);
   if (!ran) throw util::Fatal(ran.error());  // exit 3 when the host cannot, 2 for bad input
   if (const engine::XRayCounts x = backend->xray_counts(); x.dropped() > 0) {

@@ -137,8 +137,12 @@ TEST(InvokeCommand, BadInputExitsTwoWithAMessageThatSaysWhatToDo) {
 TEST(InvokeCommand, NoLimitsMarksRecordsUnenforced) {
   auto r = run_command({kSweetspot, "invoke", kOps, "--no-limits", "--json", "--payload", R"({"op":"echo"})"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(json::parse(r.out)["limitsEnforced"], false);
+  const json record = json::parse(r.out);
+  EXPECT_EQ(record["limitsEnforced"], false);
   EXPECT_NE(r.err.find("limits not enforced"), std::string::npos) << r.err;
+  // The record says so too, as the REPORT line does, with any other note of the run.
+  ASSERT_TRUE(record["notes"].is_array()) << r.out;
+  EXPECT_NE(record["notes"][0].get<std::string>().find("limits not enforced"), std::string::npos) << r.out;
 }
 
 TEST(InvokeCommand, SizeBeyondTheHostIsFlagged) {
