@@ -160,10 +160,20 @@ class Server:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         try:
-            return self.proc.wait(DEADLINE_S)
+            status = self.proc.wait(DEADLINE_S)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
-            return self.proc.wait()
+            status = self.proc.wait()
+        self._wait_for_eof()
+        return status
+
+    def _wait_for_eof(self):
+        """Until the reader has read stderr to its end: the last lines written before
+        the exit may still be in the pipe when wait() returns."""
+        deadline = time.monotonic() + DEADLINE_S
+        with self.lock:
+            while None not in self.lines and time.monotonic() < deadline:
+                self.lock.wait(1)
 
 
 def client(url, **config):
