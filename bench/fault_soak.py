@@ -142,6 +142,7 @@ def main():
     ap.add_argument("--concurrency", default="1,2,4,8", help="environments per phase (default 1,2,4,8)")
     ap.add_argument("--seed", type=int, default=1, help="passed to the runtime with each event")
     ap.add_argument("--skip-signals", action="store_true", help="no SIGINT/SIGTERM/SIGKILL runs")
+    ap.add_argument("--signals-only", action="store_true", help="only the SIGINT/SIGTERM/SIGKILL runs")
     ap.add_argument("--sweetspot", help="the sweetspot binary (default: BUILD/src/cli/sweetspot)")
     ap.add_argument("--runtime", help="the ops_runtime binary (default: BUILD/testdata/ops_runtime)")
     args = ap.parse_args()
@@ -162,7 +163,7 @@ def main():
     per_phase = args.invokes // len(phases)
     total = collections.Counter()
     t0 = time.time()
-    for concurrency in phases:
+    for concurrency in ([] if args.signals_only else phases):
         mounts_before = mount_lines()
         start = time.time()
         run = Run(args, per_phase, concurrency)
@@ -185,10 +186,16 @@ def main():
     if not args.skip_signals:
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
             mounts_before = mount_lines()
-            run = Run(args, 1_000_000, 4)
+            run = Run(args, 100_000, 4)  # the most `--count` takes; the signal comes long before
             deadline = time.time() + 120
             while run.records < 300 and run.proc.poll() is None and time.time() < deadline:
                 time.sleep(0.05)
+            if run.proc.poll() is not None:
+                # It ended before the signal: the signal was never tested.
+                failures.append(f"{sig.name}: sweetspot exited ({run.proc.returncode}) before the signal: "
+                                + " | ".join(run.stderr_tail))
+                continue
+            in_flight = leftovers(run.pid, bootstrap, mounts_before)
             run.proc.send_signal(sig)
             try:
                 rc = run.wait(timeout=60)
@@ -197,8 +204,11 @@ def main():
                 rc = run.wait()
                 failures.append(f"{sig.name}: sweetspot did not exit within 60 s")
             left = leftovers(run.pid, bootstrap, mounts_before)
-            line = (f"{sig.name} after {run.records} records: exit {rc}, partial lines {run.partial}, "
-                    f"left behind {count_left(left)}")
+            line = (f"{sig.name} after {run.records} records (running then: {count_left(in_flight)}): exit {rc}, "
+                    f"partial lines {run.partial}, left behind {count_left(left)}")
+            expected_rc = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGKILL: -signal.SIGKILL}[sig]
+            if rc != expected_rc:
+                failures.append(f"{sig.name}: exit {rc}, expected {expected_rc}")
             if sig == signal.SIGKILL:
                 # Nothing can clean up after SIGKILL: the next run reaps it.
                 nxt = subprocess.run([args.sweetspot, "invoke", args.function, "--payload", '{"op":"echo"}'],

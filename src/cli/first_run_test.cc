@@ -23,8 +23,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using test_support::run_command;
 
-const std::string kSweetspot = (fs::path(SWEETSPOT_BINARY_DIR) / "src/cli/sweetspot").string();
-const std::string kOps = (fs::path(SWEETSPOT_BINARY_DIR) / "testdata/functions/ops").string();
+using test_support::kOps;
+using test_support::kSweetspot;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

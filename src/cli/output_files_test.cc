@@ -16,8 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 using test_support::run_command;
 
-const std::string kSweetspot = (fs::path(SWEETSPOT_BINARY_DIR) / "src/cli/sweetspot").string();
-const std::string kOps = (fs::path(SWEETSPOT_BINARY_DIR) / "testdata/functions/ops").string();
+using test_support::kOps;
+using test_support::kSweetspot;
 
 TEST(OutputFiles, TuneRefusesAJsonPathInAMissingDirectoryBeforeTheFirstInvoke) {
   // --no-limits: no root needed; the check comes before any environment exists.

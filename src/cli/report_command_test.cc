@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using test_support::run_command;
 
-const std::string kSweetspot = (fs::path(SWEETSPOT_BINARY_DIR) / "src/cli/sweetspot").string();
-const std::string kOps = (fs::path(SWEETSPOT_BINARY_DIR) / "testdata/functions/ops").string();
+using test_support::kOps;
+using test_support::kSweetspot;
 const fs::path kArtifacts = fs::path(SWEETSPOT_BINARY_DIR) / "test-artifacts/reports";
 
 struct TempDir {

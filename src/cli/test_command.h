@@ -142,4 +142,10 @@ class BackgroundProcess {
   pid_t pid_;
 };
 
+#ifdef SWEETSPOT_BINARY_DIR
+// The binary under test and the test function most cli tests run.
+inline const std::string kSweetspot = std::string(SWEETSPOT_BINARY_DIR) + "/src/cli/sweetspot";
+inline const std::string kOps = std::string(SWEETSPOT_BINARY_DIR) + "/testdata/functions/ops";
+#endif
+
 }  // namespace sweetspot::cli::test_support

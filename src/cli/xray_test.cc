@@ -28,8 +28,8 @@ using nlohmann::json;
 using test_support::run_command;
 using ::testing::HasSubstr;
 
-const std::string kSweetspot = (fs::path(SWEETSPOT_BINARY_DIR) / "src/cli/sweetspot").string();
-const std::string kOps = (fs::path(SWEETSPOT_BINARY_DIR) / "testdata/functions/ops").string();
+using test_support::kOps;
+using test_support::kSweetspot;
 
 bool in_ci() {
   const char* ci = std::getenv("CI");
