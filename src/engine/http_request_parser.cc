@@ -248,11 +248,14 @@ size_t HttpRequestParser::feed_chunked(std::string_view bytes) {
         break;
       }
       case Chunk::kTrailer: {
+        // Counted as they arrive, not per whole line: a line that came in pieces
+        // counts in full, so the trailers' bound does not depend on the pieces.
         const size_t before = line_.size();
-        if (!take_line(bytes, used, line_, limits_.max_head_bytes - std::min(limits_.max_head_bytes, trailer_bytes_))) {
-          break;
-        }
+        const size_t room = limits_.max_head_bytes - std::min(limits_.max_head_bytes, trailer_bytes_);
+        const bool whole_line = take_line(bytes, used, line_, before + room);
+        if (state_ == State::kError) break;
         trailer_bytes_ += line_.size() - before;
+        if (!whole_line) break;
         if (line_ == "\r\n" || line_ == "\n") state_ = State::kComplete;  // trailers are ignored
         line_.clear();
         break;

@@ -89,6 +89,20 @@ TEST(HttpRequestParser, BoundsTheHeadTheHeaderCountAndChunkLines) {
   EXPECT_EQ(chunk_line.state(), State::kError);
 }
 
+// Seen while writing fuzz_http_request_parser (its pieces check fails on it):
+// trailers that arrived in pieces were counted
+// by their last piece only, so byte by byte they were never bounded.
+TEST(HttpRequestParser, BoundsTrailersHoweverTheyArrive) {
+  const std::string text = "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + std::string(600, 't') +
+                           "\r\n" + std::string(600, 'u') + "\r\n\r\n";
+  const HttpLimits limits{.max_head_bytes = 1024};
+  auto bytewise = feed_bytewise(text, limits);
+  EXPECT_EQ(bytewise.error(), Error::kHeadTooLarge);
+  HttpRequestParser whole(limits);
+  whole.feed(text);
+  EXPECT_EQ(whole.error(), Error::kHeadTooLarge);
+}
+
 TEST(HttpRequestParser, RejectsMalformedAndAmbiguousRequests) {
   for (const std::string bad : {"GARBAGE\r\n\r\n", "GET\r\n\r\n", "G(T /x HTTP/1.1\r\n\r\n",
                                 "GET /x HTTP/1.1\r\nNoColon\r\n\r\n",
