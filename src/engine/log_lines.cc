@@ -26,13 +26,21 @@ std::string report_line(const Invocation& inv) {
 
 namespace {
 
-// "102.25 ms" -> 102.25; false unless it is a number followed by `unit`.
+// No field of a real REPORT comes near this (900,000 ms, 10,240 MB); bounding it
+// keeps the conversions to integers defined (a log tail is the function's output).
+constexpr double kMaxReportNumber = 1e9;
+
+// "102.25 ms" -> 102.25; false unless it is a number in [0, 1e9] followed by `unit`.
 bool read_number(std::string_view text, std::string_view unit, double& out) {
   if (!text.ends_with(unit)) return false;
   text.remove_suffix(unit.size());
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return false;
+  if (!(value >= 0 && value <= kMaxReportNumber)) return false;  // also NaN
+  out = value;
+  return true;
 }
 
 }  // namespace
