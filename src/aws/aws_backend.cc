@@ -153,25 +153,28 @@ util::Result<void> AwsBackend::point_alias(LambdaClient& lambda, const std::stri
 
 std::vector<engine::Invocation> AwsBackend::invoke_all(const std::string& qualifier, const engine::Batch& batch,
                                                        engine::InvokeObserver* observer) {
-  const size_t count = batch.payloads.size();
-  std::vector<engine::Invocation> results(count);
+  const size_t count = batch.invokes();
+  const bool retain = batch.retention == engine::ResultRetention::kReturned;
+  std::vector<engine::Invocation> results(retain ? count : 0);
   std::atomic<size_t> next{0};
   std::mutex observer_mutex;
   const auto timeout = std::chrono::milliseconds((original_.timeout_s + 60) * 1000LL);
   auto worker = [&] {
     auto lambda = client();
     for (size_t i = next++; i < count; i = next++) {
+      engine::Invocation inv;
       if (!lambda) {
-        results[i] = to_invocation(batch.memory_mb, std::unexpected(ApiError{0, "ClientError", lambda.error().message}));
+        inv = to_invocation(batch.memory_mb, std::unexpected(ApiError{0, "ClientError", lambda.error().message}));
       } else if (options_.retry.stop && options_.retry.stop()) {
-        results[i] = to_invocation(batch.memory_mb, std::unexpected(ApiError{0, "Interrupted", "not run: interrupted"}));
+        inv = to_invocation(batch.memory_mb, std::unexpected(ApiError{0, "Interrupted", "not run: interrupted"}));
       } else {
-        results[i] = to_invocation(batch.memory_mb, lambda->invoke(options_.function, qualifier, batch.payloads[i], timeout));
+        inv = to_invocation(batch.memory_mb, lambda->invoke(options_.function, qualifier, batch.payload(i), timeout));
       }
       if (observer) {
         std::lock_guard lock(observer_mutex);
-        observer->on_invocation(results[i]);
+        observer->on_invocation(inv);
       }
+      if (retain) results[i] = std::move(inv);
     }
   };
   const size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(batch.concurrency, 1)), 1, std::max<size_t>(count, 1));
@@ -201,16 +204,17 @@ util::Result<std::vector<engine::Invocation>> AwsBackend::run(const engine::Batc
   // Every invoke cold: a new version each time (a version starts with no
   // execution environments), invoked one at a time.
   std::vector<engine::Invocation> results;
-  for (size_t i = 0; i < batch.payloads.size(); ++i) {
+  for (size_t i = 0; i < batch.invokes(); ++i) {
     if (auto ready = configure(std::to_string(i + 1)); !ready) {
-      if (results.empty()) return std::unexpected(ready.error());
+      if (i == 0) return std::unexpected(ready.error());
       break;  // the invokes already made still count
     }
     engine::Batch one = batch;
-    one.payloads = {batch.payloads[i]};
+    one.payloads = {batch.payload(i)};
+    one.count = 1;
     one.concurrency = 1;
     auto invoked = invoke_all(alias, one, observer);
-    results.push_back(std::move(invoked.front()));
+    if (!invoked.empty()) results.push_back(std::move(invoked.front()));
   }
   return results;
 }

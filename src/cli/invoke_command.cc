@@ -76,7 +76,9 @@ int run_invoke(const InvokeOptions& o) {
 
   engine::Batch batch;
   batch.memory_mb = config.memory_mb;
-  batch.payloads.assign(static_cast<size_t>(o.count), payload);
+  batch.payloads = {payload};
+  batch.count = static_cast<size_t>(o.count);
+  batch.retention = engine::ResultRetention::kObserverOnly;  // the printer shows each; none is kept
   batch.start = o.cold ? engine::StartPolicy::kColdEveryTime : engine::StartPolicy::kWarm;
   batch.concurrency = o.concurrency;
   ResultPrinter printer(o.json, o.trace, notes);

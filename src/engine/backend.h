@@ -18,9 +18,21 @@ enum class StartPolicy {
   kColdEveryTime,  // a new execution environment for every invoke
 };
 
+// Whether run() returns the batch's invocations or only shows them to the observer.
+enum class ResultRetention {
+  kReturned,      // run() returns every invocation (the tuner's statistics need them)
+  kObserverOnly,  // run() returns none: a long batch holds only the invokes in flight
+};
+
 struct Batch {
   int memory_mb = 128;
-  std::vector<std::string> payloads;  // one per invoke, in order
+  // Invoke i sends payloads[i % payloads.size()], so `invoke --count 100000` holds
+  // one copy of its payload, not 100,000. `count` 0: one invoke per payload.
+  std::vector<std::string> payloads;
+  size_t count = 0;
+  size_t invokes() const { return payloads.empty() ? 0 : (count == 0 ? payloads.size() : count); }
+  const std::string& payload(size_t i) const { return payloads[i % payloads.size()]; }
+  ResultRetention retention = ResultRetention::kReturned;
   StartPolicy start = StartPolicy::kWarm;
   int concurrency = 1;  // invokes in flight at once (each in its own environment)
   // Leave this batch's environments warm for the next batch of the same size
@@ -57,7 +69,7 @@ class Backend {
   // What makes every invoke of this backend differ from Lambda's, in plain words
   // for every output (e.g. another runtime version ran); empty when nothing does.
   virtual std::vector<std::string> notes() const { return {}; }
-  // Runs every payload of the batch. A failing invoke is a record, not an error;
+  // Runs the batch's invokes. A failing invoke is a record, not an error;
   // an error means the batch could not run at all (e.g. the function cannot be
   // configured to that size).
   virtual util::Result<std::vector<Invocation>> run(const Batch& batch, InvokeObserver* observer) = 0;

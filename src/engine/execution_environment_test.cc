@@ -442,6 +442,34 @@ TEST(LocalEngineErrors, MissingBootstrapIsAClearError) {
   EXPECT_NE(r.error().message.find("bootstrap"), std::string::npos) << r.error().message;
 }
 
+// `invoke --count N`: one payload repeated, each invoke shown to the observer and
+// none kept, so a long batch's memory does not grow with N.
+TEST(LocalEngineBatch, RepeatedPayloadShownToTheObserverAndNotKept) {
+  LocalBackendOptions options;
+  options.limits = LimitsMode::kUnenforced;
+  auto backend = LocalBackend::create(ops_function(), options);
+  ASSERT_TRUE(backend.has_value());
+  struct Seen : InvokeObserver {
+    std::vector<std::string> responses;
+    void on_invocation(const Invocation& inv) override { responses.push_back(inv.response); }
+  } seen;
+  Batch batch;
+  batch.payloads = {R"({"op":"echo","n":1})", R"({"op":"echo","n":2})"};
+  batch.count = 5;
+  batch.retention = ResultRetention::kObserverOnly;
+  auto r = (*backend)->run(batch, &seen);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_TRUE(r->empty());
+  ASSERT_EQ(seen.responses.size(), 5u);
+  for (size_t i = 0; i < seen.responses.size(); ++i) {
+    EXPECT_NE(seen.responses[i].find(i % 2 == 0 ? "\"n\":1" : "\"n\":2"), std::string::npos) << seen.responses[i];
+  }
+  batch.retention = ResultRetention::kReturned;
+  auto kept = (*backend)->run(batch, nullptr);
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->size(), 5u);
+}
+
 TEST(LocalEngineErrors, MemoryOutsideLambdasRangeIsRefused) {
   LocalBackendOptions options;
   options.limits = LimitsMode::kUnenforced;

@@ -137,8 +137,10 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
   env_options.events = options_.events;
   env_options.xray = xray_.get();
 
-  std::vector<Invocation> results(batch.payloads.size());
-  std::vector<bool> done(batch.payloads.size(), false);
+  const size_t invokes = batch.invokes();
+  const bool retain = batch.retention == ResultRetention::kReturned;
+  std::vector<Invocation> results(retain ? invokes : 0);
+  std::vector<bool> done(retain ? invokes : 0, false);
   std::atomic<size_t> next{0};
   std::mutex mutex;  // guards the observer, `done` and `failure`
   std::optional<util::Error> failure;
@@ -150,7 +152,7 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
     std::unique_ptr<ExecutionEnvironment> env = reuse ? take_idle(batch.memory_mb) : nullptr;
     while (true) {
       const size_t i = next++;
-      if (i >= batch.payloads.size() || util::interrupted()) break;
+      if (i >= invokes || util::interrupted()) break;
       {
         std::lock_guard lock(mutex);
         if (failure) break;
@@ -165,12 +167,14 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
         }
         env = std::move(*created);
       }
-      Invocation inv = env->invoke(InvokeInput(batch.payloads[i]));
+      Invocation inv = env->invoke(InvokeInput(batch.payload(i)));
       if (batch.start == StartPolicy::kColdEveryTime) env.reset();
       std::lock_guard lock(mutex);
-      results[i] = std::move(inv);
-      done[i] = true;
-      if (observer) observer->on_invocation(results[i]);
+      if (observer) observer->on_invocation(inv);
+      if (retain) {
+        results[i] = std::move(inv);
+        done[i] = true;
+      }
     }
     if (reuse && env && env->alive() && !util::interrupted()) keep_idle(batch.memory_mb, std::move(env));
   };
@@ -186,7 +190,7 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
     }
   };
 
-  const int workers = std::max(1, std::min<int>(batch.concurrency, static_cast<int>(batch.payloads.size())));
+  const int workers = std::max(1, std::min<int>(batch.concurrency, static_cast<int>(std::min<size_t>(invokes, 1024))));
   if (workers == 1) {
     worker();
   } else {
