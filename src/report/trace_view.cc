@@ -19,10 +19,12 @@ struct Layout {
   std::string bar(const TraceSegment& s) const {
     const double span = std::max(t1 - t0, 1e-9);
     const double end = s.in_progress ? t1 : s.end_time;
-    int from = static_cast<int>(std::floor((s.start_time - t0) / span * width + 1e-6));
-    int to = static_cast<int>(std::ceil((end - t0) / span * width - 1e-6));
-    from = std::clamp(from, 0, width - 1);
-    to = std::clamp(to, from + 1, width);
+    // Clamped before the conversion to int: a function's segments can lie far off
+    // the time line (an end before its start), and out of int's range the
+    // conversion is undefined.
+    const auto column = [&](double x) { return !(x > 0) ? 0 : x >= width ? width : static_cast<int>(x); };
+    const int from = std::min(column(std::floor((s.start_time - t0) / span * width + 1e-6)), width - 1);
+    const int to = std::clamp(column(std::ceil((end - t0) / span * width - 1e-6)), from + 1, width);
     std::string filled;
     for (int i = 0; i < width; ++i) filled += (i >= from && i < to) ? "\u2588" : " ";
     return filled;

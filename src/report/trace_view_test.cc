@@ -64,6 +64,18 @@ TEST(TraceView, WaterfallNestsChildrenUnderTheirParentInStartOrder) {
   EXPECT_THAT(lines[3], testing::HasSubstr("|" + [] { std::string s; for (int i = 0; i < 10; ++i) s += "\u2588"; return s; }() + "          |"));
 }
 
+// A function's segments can lie anywhere: one starting far past the time line
+// (its end before its start) was converted to int out of range (undefined; on
+// x86 it drew at the left edge). It is drawn at the right edge.
+TEST(TraceView, SegmentsFarOffTheTimeLineStayInTheBar) {
+  engine::Invocation inv;
+  inv.trace.push_back(seg("f000000000000001", "", "my-function", 100.0, 100.4));
+  inv.trace.push_back(seg("b000000000000002", "f000000000000001", "odd", 1e12, 5));
+  const std::string out = render_waterfall(inv, 20);
+  EXPECT_THAT(out, testing::HasSubstr("odd"));
+  EXPECT_THAT(out, testing::HasSubstr("|" + std::string(19, ' ') + "\u2588|")) << out;
+}
+
 TEST(TraceView, NoTraceNoOutput) {
   EXPECT_EQ(render_waterfall(engine::Invocation{}), "");
   EXPECT_TRUE(trace_to_json(engine::Invocation{}).is_null());
