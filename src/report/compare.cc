@@ -272,6 +272,34 @@ std::string render_comparison_markdown(const Comparison& c) {
   return out;
 }
 
+namespace {
+
+// The old and the new run's duration (the gate's basis) and cost per size, as
+// two lines on one chart each, at the sizes both runs measured.
+std::string comparison_charts(const Comparison& c) {
+  ChartSeries old_ms{"old " + c.duration_basis, "model", {}}, new_ms{"new " + c.duration_basis, "p50", {}};
+  ChartSeries old_cost{"old cost", "model", {}}, new_cost{"new cost", "cost", {}};
+  for (const auto& sc : c.sizes) {
+    if (const MetricChange* d = find(sc.changes, c.duration_basis)) {
+      old_ms.points.emplace_back(sc.memory_mb, d->old_value);
+      new_ms.points.emplace_back(sc.memory_mb, d->new_value);
+    }
+    if (const MetricChange* cost = find(sc.changes, "cost")) {
+      old_cost.points.emplace_back(sc.memory_mb, cost->old_value * 1e6);
+      new_cost.points.emplace_back(sc.memory_mb, cost->new_value * 1e6);
+    }
+  }
+  const std::string basis = c.duration_basis == "avg" ? "Average" : c.duration_basis;
+  return "<div class=\"charts\">" +
+         series_chart("compare-duration", basis + " duration against memory, old and new", basis + " duration (ms)",
+                      ValueUnit::kMilliseconds, {old_ms, new_ms}) +
+         series_chart("compare-cost", "Cost per invocation against memory, old and new", "$ per 1M invocations",
+                      ValueUnit::kDollars, {old_cost, new_cost}) +
+         "</div>";
+}
+
+}  // namespace
+
 std::string render_comparison_html(const Comparison& c) {
   std::string body = fmt::format("<header><h1>Memory tuning compared: {}</h1><p class=\"meta\">old: {} · new: {}</p></header>",
                                  html_escape(c.function.empty() ? "results" : c.function), html_escape(c.old_origin),
@@ -286,6 +314,7 @@ std::string render_comparison_html(const Comparison& c) {
     body += "</ul>";
   }
   body += "<p>" + html_escape(recommendation_sentence(c)) + "</p></section>";
+  body += comparison_charts(c);
   const auto names = metric_names(c);
   body += "<h2>Changes per size</h2><div class=\"scroll\"><table id=\"changes\"><thead><tr><th scope=\"col\">Memory</th>";
   for (const auto& m : names) body += "<th scope=\"col\">" + html_escape(m == "cost" ? "$ per invocation" : m + " ms") + "</th>";

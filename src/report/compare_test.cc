@@ -46,6 +46,32 @@ TEST(Compare, ASlowerFunctionIsBeyondNoiseAndFailsTheGate) {
   EXPECT_NE(render_comparison_html(c).find("Threshold exceeded"), std::string::npos);
 }
 
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The page draws the old and the new run: one point per size measured by both, on
+// a duration chart (the gate's basis) and a cost chart, the slower run higher.
+TEST(Compare, HtmlChartsTheOldAndTheNewRun) {
+  const Comparison c = compare(run("{}", "old.json"), run(R"({"scale": 1.6})", "new.json"), {}).value();
+  const std::string html = render_comparison_html(c);
+  ASSERT_NE(html.find("id=\"compare-duration\""), std::string::npos);
+  ASSERT_NE(html.find("id=\"compare-cost\""), std::string::npos);
+  EXPECT_EQ(count_of(html, "data-series=\"model\""), 6u);  // the old run: 3 sizes on each chart
+  EXPECT_EQ(count_of(html, "data-series=\"p50\""), 3u);    // the new run's p95
+  EXPECT_EQ(count_of(html, "data-series=\"cost\""), 3u);
+  EXPECT_NE(html.find("new p95: 1,024 MB"), std::string::npos);
+  // The chart's y grows downwards: the new, slower run's 1024 MB point sits above the old one.
+  const auto cy = [&](const std::string& series) {
+    const size_t g = html.find("data-series=\"" + series + "\" data-memory=\"1024\"");
+    const size_t at = html.find("cy=\"", g) + 4;
+    return std::stod(html.substr(at, html.find('"', at) - at));
+  };
+  EXPECT_LT(cy("p50"), cy("model"));
+}
+
 TEST(Compare, TheSameFunctionTwiceStaysWithinNoiseAndPasses) {
   const ResultReport a = run("{}", "a.json");
   // Another run of the same function: different noise (seed), same work.

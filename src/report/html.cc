@@ -652,7 +652,7 @@ svg text{fill:var(--fg)}svg .tick{fill:var(--muted)}svg .title{fill:var(--muted)
 .point-label{fill:var(--muted);font-size:13px}
 .pt{cursor:default;outline:none}.pt .mark{stroke:var(--bg);stroke-width:1.5}
 .pt[data-series=p50] .mark{fill:var(--p50)}.pt[data-series=cold] .mark{fill:var(--cold)}
-.pt[data-series=cost] .mark{fill:var(--cost)}.pt[data-series=pareto] .mark{fill:var(--muted)}
+.pt[data-series=cost] .mark{fill:var(--cost)}.pt[data-series=model] .mark{fill:var(--model)}.pt[data-series=pareto] .mark{fill:var(--muted)}
 .pt.on-front .mark{fill:var(--front)}
 .pt.capped .mark{fill:var(--bg);stroke:currentColor;stroke-width:2;stroke-dasharray:3 2}
 .pt[data-series=p50].capped{color:var(--p50)}.pt[data-series=cold].capped{color:var(--cold)}
@@ -689,6 +689,42 @@ svg .tick,svg .title,svg .limit-label,svg .point-label,svg .rec-label{font-size:
 )CSS";
 
 }  // namespace
+
+std::string series_chart(std::string_view id, std::string_view caption, std::string_view y_title, ValueUnit unit,
+                         const std::vector<ChartSeries>& series) {
+  std::vector<int> sizes;
+  double top = 0;
+  for (const auto& one : series) {
+    for (const auto& [mb, v] : one.points) {
+      sizes.push_back(mb);
+      top = std::max(top, v);
+    }
+  }
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  const MemoryAxis mx = memory_axis(sizes);
+  const LinearAxis y = linear_axis(top * 1.08);
+  const bool dollars = unit == ValueUnit::kDollars;
+  std::string svg = svg_open(id, caption);
+  svg += frame(memory_ticks(mx, sizes), y, "Memory (MB, log scale)", y_title, dollars);
+  std::vector<std::pair<std::string, std::string>> keys;
+  for (const auto& one : series) {
+    std::vector<std::pair<double, double>> line;
+    std::string marks;
+    for (const auto& [mb, v] : one.points) {
+      const double px = mx.x(mb);
+      const double py = y_of(v, y);
+      line.emplace_back(px, py);
+      const std::string value = dollars ? fmt::format("${:.2f} per 1M", v) : fmt::format("{} ms", format_ms(v));
+      marks += point_svg({px, py, one.css_class, mb, {one.name + ": " + format_mb(mb), value}, "", false});
+    }
+    svg += polyline(line, "line " + one.css_class) + marks;
+    keys.emplace_back(one.css_class, one.name);
+  }
+  svg += "</svg>";
+  return fmt::format("<figure id=\"{}-figure\"><figcaption>{}</figcaption><div class=\"scroll\">{}</div>{}</figure>", id,
+                     html_escape(caption), svg, legend(keys));
+}
 
 std::string html_escape(std::string_view text) {
   std::string out;

@@ -13,6 +13,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "report/result_model.h"
 
@@ -25,5 +27,17 @@ std::string html_escape(std::string_view text);
 
 // Shared with the compare page: the page's <head> (CSP, style) and frame.
 std::string html_page(std::string_view title, std::string_view body);
+
+// One line per series of values over memory sizes, on the report's axes and
+// styles (the compare page draws its old and new runs with it). `css_class`
+// picks the colour: "p50", "cold", "cost" or "model".
+struct ChartSeries {
+  std::string name;       // legend text; data-series of its points
+  std::string css_class;
+  std::vector<std::pair<int, double>> points;  // (memory MB, value)
+};
+enum class ValueUnit { kMilliseconds, kDollars };
+std::string series_chart(std::string_view id, std::string_view caption, std::string_view y_title, ValueUnit unit,
+                         const std::vector<ChartSeries>& series);
 
 }  // namespace sweetspot::report
