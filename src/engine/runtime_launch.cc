@@ -27,11 +27,6 @@ std::string getenv_or(const char* name, std::string fallback) {
   return value != nullptr ? std::string(value) : std::move(fallback);
 }
 
-bool is_executable_file(const fs::path& p) {
-  std::error_code ec;
-  return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
-}
-
 // Like execvp's search: the first executable `name` on the caller's PATH.
 std::optional<fs::path> find_on_path(const std::string& name) {
   auto found = sandbox::find_program(name, getenv_or("PATH", std::string(sandbox::kDefaultPath)));
@@ -217,7 +212,7 @@ util::Result<void> add_provided(const FunctionConfig& config, const Paths& paths
                                   "the function's directory",
                                   bootstrap.string(), config.runtime_id));
   }
-  if (!is_executable_file(bootstrap)) {
+  if (!sandbox::is_executable_file(bootstrap)) {
     return util::fail(fmt::format("{} is not executable: a custom runtime starts it as a program (chmod +x {})",
                                   bootstrap.string(), bootstrap.string()));
   }

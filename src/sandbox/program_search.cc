@@ -12,14 +12,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+fs::path against(const fs::path& p, const fs::path& cwd) { return p.is_relative() && !cwd.empty() ? cwd / p : p; }
+
+}  // namespace
+
 bool is_executable_file(const fs::path& p) {
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
 }
-
-fs::path against(const fs::path& p, const fs::path& cwd) { return p.is_relative() && !cwd.empty() ? cwd / p : p; }
-
-}  // namespace
 
 std::optional<fs::path> find_program(std::string_view name, std::string_view path, const fs::path& cwd) {
   if (name.empty()) return std::nullopt;

@@ -11,6 +11,9 @@ namespace sweetspot::sandbox {
 // PATH when it is unset, as glibc's execvp assumes (less its leading ".").
 inline constexpr std::string_view kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
+// A regular file (symbolic links followed) this process may execute.
+bool is_executable_file(const std::filesystem::path& p);
+
 // `name` with a slash is taken as a path (relative ones against `cwd` when given);
 // without one, the first executable regular file of that name in `path`'s
 // directories (an empty entry is the current directory). nullopt when none is.
