@@ -1,22 +1,12 @@
 #include "engine/execution_environment.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cmath>
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "engine/billing.h"
 #include "engine/ids.h"
-#include "engine/lambda_limits.h"
 #include "engine/log_lines.h"
-#include "engine/runtime_launch.h"
-#include "sandbox/procfs.h"
 
 namespace sweetspot::engine {
 namespace {
@@ -24,7 +14,6 @@ namespace {
 using util::Clock;
 
 std::atomic<int> g_next_environment_id{1};
-constexpr size_t kLogTailBytes = 4096;
 
 std::string error_json(std::string_view type, std::string_view message) {
   return nlohmann::json{{"errorType", type}, {"errorMessage", message}}.dump();
@@ -39,16 +28,32 @@ std::string error_message_of(const std::string& body) {
   return "";
 }
 
-// A runtime writing without a newline still gets its output cut into lines of at
-// most this much (CloudWatch's largest log event is 256 KB): a log line never
-// grows sweetspot's memory without bound.
-constexpr size_t kMaxLogLineBytes = 256 * 1024;
+// The platform's own error (not the function's): Lambda's error body.
+void set_error(Invocation& inv, Outcome outcome, std::string type, std::string message) {
+  inv.outcome = outcome;
+  inv.error_type = std::move(type);
+  inv.error_message = std::move(message);
+  inv.response = error_json(inv.error_type, inv.error_message);
+}
+
+Clock::duration from_ms(double ms) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(ms));
+}
 
 }  // namespace
 
 ExecutionEnvironment::ExecutionEnvironment(const FunctionConfig& config, const EnvironmentOptions& options, int id)
-    : config_(config), options_(options), id_(id), log_stream_(new_log_stream_name(config.version)) {
+    : config_(config),
+      options_(options),
+      id_(id),
+      log_stream_(new_log_stream_name(config.version)),
+      log_(options.events, id),
+      usage_(nullptr) {
   function_arn_ = "arn:aws:lambda:" + options_.region + ":000000000000:function:" + config_.name;
+}
+
+RuntimeApiServer::Hooks ExecutionEnvironment::hooks(ExecutionEnvironment* env) {
+  return {.on_idle = [env] { env->on_runtime_idle(); }, .on_wake = [env] { env->runtime_->thaw(); }};
 }
 
 util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create(const FunctionConfig& config,
@@ -70,114 +75,37 @@ util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create
     auto cgroup = sandbox::Cgroup::create(*options.cgroup_host, "env-" + std::to_string(env->id_), limits);
     if (!cgroup) return std::unexpected(cgroup.error());
     env->cgroup_ = std::move(*cgroup);
+    env->usage_ = UsageMeter(env->cgroup_.get());
   }
-  auto server = RuntimeApiServer::create({.on_idle = [e = env.get()] { e->on_runtime_idle(); },
-                                          .on_wake = [e = env.get()] { e->thaw(); }});
+  auto server = RuntimeApiServer::create(hooks(env.get()));
   if (!server) return std::unexpected(server.error());
   env->server_ = std::move(*server);
   if (auto started = env->start_runtime(); !started) return std::unexpected(started.error());
   return env;
 }
 
-// The one place Lambda's environment variables are put together. Precedence,
-// lowest first: what the runtime needs (its launch spec), the caller's AWS
-// settings, the function's own variables, then Lambda's reserved ones, which no
-// function can override.
-std::vector<std::string> ExecutionEnvironment::runtime_environment(const LaunchSpec& launch) const {
-  std::map<std::string, std::string> vars = launch.env;
-  for (auto& [k, v] : caller_aws_environment()) vars[k] = v;
-  for (auto& [k, v] : config_.environment) vars[k] = v;
-  const std::string region = vars.contains("AWS_REGION") ? vars["AWS_REGION"] : options_.region;
-  vars["AWS_LAMBDA_RUNTIME_API"] = server_->address();
-  vars["_HANDLER"] = config_.handler;
-  vars["LAMBDA_TASK_ROOT"] = launch.working_dir.string();
-  vars["AWS_LAMBDA_FUNCTION_NAME"] = config_.name;
-  vars["AWS_LAMBDA_FUNCTION_VERSION"] = config_.version;
-  vars["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = std::to_string(config_.memory_mb);
-  vars["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + config_.name;
-  vars["AWS_LAMBDA_LOG_STREAM_NAME"] = log_stream_;
-  vars["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
-  // Lambda names managed runtimes here; a custom runtime gets no AWS_EXECUTION_ENV.
-  if (config_.runtime != RuntimeFamily::kProvided) vars["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + config_.runtime_id;
-  vars["AWS_REGION"] = region;
-  vars["AWS_DEFAULT_REGION"] = vars.contains("AWS_DEFAULT_REGION") ? vars["AWS_DEFAULT_REGION"] : region;
-  // Not reserved: Lambda lets a function set its own time zone and locale.
-  if (!config_.environment.contains("TZ")) vars["TZ"] = ":UTC";
-  if (!config_.environment.contains("LANG")) vars["LANG"] = "en_US.UTF-8";
-  if (options_.xray) {
-    vars["AWS_XRAY_DAEMON_ADDRESS"] = options_.xray->address();
-    vars["AWS_XRAY_CONTEXT_MISSING"] = "LOG_ERROR";
-  }
-  std::vector<std::string> env;
-  for (auto& [k, v] : vars) env.push_back(k + "=" + v);
-  return env;
-}
-
 util::Result<void> ExecutionEnvironment::start_runtime() {
-  // Lambda's filesystem: the code read-only at /var/task, the runtime client at
-  // /var/runtime, the layers merged at /opt, the rest of the host read-only and a
-  // private /tmp the only writable place.
-  auto launch = launch_spec(config_, PathLayout::kLambda);
-  if (!launch) return std::unexpected(launch.error());
-
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return util::fail_errno("cannot create the log pipe");
-  util::UniqueFd log_write(pipe_fds[1]);
-  log_read_.reset(pipe_fds[0]);
-  // Only our end is non-blocking: the runtime's writes block on a full pipe as on
-  // Lambda, ours never wait.
-  if (::fcntl(log_read_.get(), F_SETFL, O_NONBLOCK) != 0) return util::fail_errno("cannot set up the log pipe");
-
-  sandbox::SpawnOptions spawn;
-  spawn.argv = launch->argv;
-  spawn.env = runtime_environment(*launch);
-  spawn.cwd = launch->working_dir;
-  spawn.view = launch->view;
-  spawn.cgroup = cgroup_.get();
-  spawn.tmp = sandbox::TmpIsolation::kPrivate;
-  spawn.tmp_bytes = static_cast<int64_t>(config_.tmp_mb) << 20;
-  spawn.max_open_files = kMaxOpenFiles;
-  spawn.stdout_fd = log_write.get();
-  spawn.stderr_fd = log_write.get();
-
-  auto process = sandbox::Process::spawn(spawn);
-  if (!process && options_.limits == LimitsMode::kUnenforced && process.error().kind == util::ErrorKind::kHost) {
-    // Without privileges a mount namespace may be impossible; --no-limits runs
-    // anyway, on the host's own paths and /tmp.
-    auto host = launch_spec(config_, PathLayout::kHost);
-    if (!host) return std::unexpected(host.error());
-    spawn.argv = host->argv;
-    spawn.env = runtime_environment(*host);
-    spawn.cwd = host->working_dir;
-    spawn.view.reset();
-    spawn.tmp = sandbox::TmpIsolation::kShared;
-    process = sandbox::Process::spawn(spawn);
-  }
-  // spawn() returns once the runtime is exec'd: INIT starts here. Joining the
-  // cgroup before exec costs cgroup v1 an RCU grace period (~10 ms) that is the
-  // sandbox's, not the function's, so it stays out of Init Duration.
-  spawned_at_ = Clock::now();
-  if (!process) {
-    return util::fail("cannot start the runtime (" + launch->argv.front() + "): " + process.error().message,
-                      process.error().kind);
-  }
-  process_.emplace(std::move(*process));
-  log_write.reset();  // the child holds the only write end: EOF once it and its children are gone
+  runtime_ = std::make_unique<RuntimeProcess>(cgroup_.get());
+  const RuntimeSite site{
+      .runtime_api = server_->address(),
+      .log_stream = log_stream_,
+      .region = options_.region,
+      .xray_daemon = options_.xray ? std::optional(options_.xray->address()) : std::nullopt,
+  };
+  auto log = runtime_->spawn(config_, site);
+  if (!log) return std::unexpected(log.error());
+  if (auto attached = log_.attach(std::move(*log)); !attached) return attached;
 
   // The server's thread also reads the log and notices the runtime's exit: one
   // thread per environment.
-  server_->watch(log_read_.get(), [this] { return read_log_once(); });
-  server_->watch(process_->pidfd(), [this] {
-    const auto status = process_->wait();
-    {
-      std::lock_guard lock(exit_mutex_);
-      exit_status_ = status;
-    }
-    server_->notify_runtime_exited();
+  server_->watch(log_.fd(), [this] { return log_.read_once(); });
+  server_->watch(runtime_->pidfd(), [runtime = runtime_.get(), server = server_.get()] {
+    runtime->record_exit();
+    server->notify_runtime_exited();
     return false;
   });
-  state_ = State::kInitializing;
-  rss_sampled_since_init_ = false;
+  lifecycle_.on(LifecycleEvent::kInitStarted);
+  usage_.runtime_started(runtime_->pid());
   return {};
 }
 
@@ -195,7 +123,7 @@ util::Result<void> ExecutionEnvironment::restart_runtime() {
   stop_runtime();
   // The retried init runs inside the invoke, under its CPU.
   if (auto cpu = apply_invoke_cpu(); !cpu) return cpu;
-  auto server = RuntimeApiServer::create({.on_idle = [this] { on_runtime_idle(); }, .on_wake = [this] { thaw(); }});
+  auto server = RuntimeApiServer::create(hooks(this));
   if (!server) return std::unexpected(server.error());
   server_ = std::move(*server);
   return start_runtime();
@@ -203,39 +131,18 @@ util::Result<void> ExecutionEnvironment::restart_runtime() {
 
 void ExecutionEnvironment::stop_runtime() {
   if (server_) server_->detach_hooks();  // no freeze or thaw runs from here on
-  if (cgroup_) {
-    if (frozen_) (void)cgroup_->thaw();
-    (void)cgroup_->kill_all();
-  }
-  if (process_) {
-    if (options_.limits == LimitsMode::kUnenforced) ::kill(-process_->pid(), SIGKILL);
-    process_->kill(SIGKILL);
-  }
-  frozen_ = false;
+  if (runtime_) runtime_->kill();
   if (server_) server_->unwatch_all();  // the process and the log are ours alone again
-  if (process_) {
-    const auto status = process_->wait();
-    std::lock_guard lock(exit_mutex_);
-    if (!exit_status_) exit_status_ = status;
-  }
-  drain_log();
-  log_read_.reset();
-  state_ = State::kDead;
+  if (runtime_) runtime_->reap();
+  log_.detach();
+  lifecycle_.on(LifecycleEvent::kReset);
 }
 
 ExecutionEnvironment::~ExecutionEnvironment() {
   stop_runtime();
-  server_.reset();  // unblocks and joins its handlers
+  server_.reset();   // unblocks and joins its handlers
+  runtime_.reset();
   cgroup_.reset();  // removes the group
-}
-
-void ExecutionEnvironment::freeze() {
-  if (frozen_) return;
-  if (cgroup_) {
-    frozen_ = cgroup_->freeze().has_value();
-  } else if (process_) {
-    frozen_ = ::kill(-process_->pid(), SIGSTOP) == 0;
-  }
 }
 
 void ExecutionEnvironment::on_runtime_idle() {
@@ -244,7 +151,7 @@ void ExecutionEnvironment::on_runtime_idle() {
     idle_at_ = util::Clock::now();
   }
   idle_cv_.notify_all();
-  freeze();
+  runtime_->freeze();
 }
 
 void ExecutionEnvironment::record_trace(Invocation& inv, InvokePhases phases, bool wait_for_next) {
@@ -266,280 +173,136 @@ void ExecutionEnvironment::record_trace(Invocation& inv, InvokePhases phases, bo
   }
 }
 
-void ExecutionEnvironment::thaw() {
-  if (!frozen_) return;
-  if (cgroup_) {
-    (void)cgroup_->thaw();
-  } else if (process_) {
-    ::kill(-process_->pid(), SIGCONT);
-  }
-  frozen_ = false;
+void ExecutionEnvironment::record_usage(Invocation& inv, const UsageSnapshot& before, const UsageSnapshot& after) {
+  inv.max_memory_used_mb = bytes_to_reported_mb(usage_.max_memory_used_bytes(after));
+  inv.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);
 }
 
-ExecutionEnvironment::UsageSnapshot ExecutionEnvironment::read_usage() const {
-  UsageSnapshot snap;
-  if (cgroup_) {
-    if (auto usage = cgroup_->usage()) {
-      snap.cpu_ms = std::chrono::duration<double, std::milli>(usage->cpu_time).count();
-      snap.peak_bytes = usage->memory_peak_bytes;
-      snap.oom_kills = usage->oom_kills;
-    }
-  } else if (process_) {
-    // --no-limits: no cgroup counts, so the runtime process alone, from /proc.
-    snap.cpu_ms = std::chrono::duration<double, std::milli>(sandbox::process_cpu_time(process_->pid())).count();
-    snap.peak_bytes = sandbox::peak_resident_bytes(process_->pid());
-  }
-  return snap;
-}
-
-// The cgroup's high-water mark misses pages another cgroup touched first (a
-// runtime's shared libraries already in the page cache), which Lambda's VM does
-// count: so also the resident sets of the environment's processes, sampled at
-// the end of every invoke, and the larger. (Anonymous memory, the part that
-// peaks inside an invoke, is charged to the cgroup and so in its mark.)
-int64_t ExecutionEnvironment::environment_peak_bytes(const UsageSnapshot& usage) {
-  // After a cold start, each process's own high-water mark (VmHWM), which holds
-  // init's peak; on warm invokes the cheaper resident set.
-  const bool after_init = !rss_sampled_since_init_;
-  rss_sampled_since_init_ = true;
-  int64_t rss = 0;
-  if (cgroup_) {
-    if (auto pids = cgroup_->pids()) {
-      for (pid_t pid : *pids) rss += after_init ? sandbox::peak_resident_bytes(pid) : sandbox::resident_bytes(pid);
-    }
-  } else if (process_) {
-    rss = sandbox::peak_resident_bytes(process_->pid());
-  }
-  peak_rss_bytes_ = std::max(peak_rss_bytes_, rss);
-  return std::max(usage.peak_bytes, peak_rss_bytes_);
-}
-
-bool ExecutionEnvironment::read_log_once() {
-  char buffer[16384];
-  std::lock_guard lock(log_mutex_);
-  const ssize_t n = ::read(log_read_.get(), buffer, sizeof buffer);
-  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
-  if (n <= 0) return false;  // EOF: every writer is gone
-  consume_log_bytes(std::string_view(buffer, static_cast<size_t>(n)));
-  return true;
-}
-
-// Everything the runtime wrote before it posted its result is already in the
-// pipe: read it now so the function's output comes before END and REPORT.
-void ExecutionEnvironment::drain_log() {
-  if (!log_read_) return;
-  std::lock_guard lock(log_mutex_);
-  char buffer[16384];
-  while (true) {
-    const ssize_t n = ::read(log_read_.get(), buffer, sizeof buffer);  // non-blocking
-    if (n <= 0) break;
-    consume_log_bytes(std::string_view(buffer, static_cast<size_t>(n)));
-  }
-  if (!partial_line_.empty()) {
-    partial_line_ += '\n';
-    emit(partial_line_);
-    partial_line_.clear();
-  }
-}
-
-void ExecutionEnvironment::consume_log_bytes(std::string_view bytes) {
-  while (!bytes.empty()) {
-    const size_t room = kMaxLogLineBytes - partial_line_.size();
-    const size_t nl = bytes.substr(0, room).find('\n');
-    if (nl != std::string_view::npos) {
-      partial_line_.append(bytes.substr(0, nl + 1));
-      bytes.remove_prefix(nl + 1);
-    } else if (bytes.size() >= room) {
-      partial_line_.append(bytes.substr(0, room));  // a full line's worth without a newline: cut it here
-      bytes.remove_prefix(room);
-      partial_line_ += '\n';
-    } else {
-      partial_line_.append(bytes);
-      return;
-    }
-    emit(partial_line_);
-    partial_line_.clear();
-  }
-}
-
-void ExecutionEnvironment::emit(std::string_view line) {
-  invoke_log_.append(line);
-  if (invoke_log_.size() > 4 * kLogTailBytes) invoke_log_.erase(0, invoke_log_.size() - kLogTailBytes);
-  if (options_.events) options_.events->on_log(id_, line);
-}
-
-Invocation ExecutionEnvironment::fail_invocation(Invocation inv, Outcome outcome, std::string type,
-                                                 std::string message) {
-  inv.outcome = outcome;
-  inv.error_type = std::move(type);
-  inv.error_message = std::move(message);
-  inv.response = error_json(inv.error_type, inv.error_message);
-  return inv;
-}
-
-Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
-  Invocation inv;
-  inv.request_id = new_request_id();
-  inv.memory_mb = config_.memory_mb;
-  inv.limits_enforced = options_.limits == LimitsMode::kEnforced;
-  inv.start = state_ == State::kInitializing ? StartKind::kCold : StartKind::kWarm;
-  inv.trace_header = new_trace_id();
-  std::optional<Clock::time_point> sent;  // when the event was handed to the server
+// Every invoke that reached the runtime ends here: its trace, its bill, then
+// the function's output, END and REPORT.
+Invocation ExecutionEnvironment::finish(InvokeRun& run, std::optional<double> billed_cap_ms) {
+  Invocation& r = run.inv;
   {
-    std::lock_guard lock(log_mutex_);
-    invoke_log_.clear();
+    // Lambda's phases, from the record's own figures so the trace agrees with REPORT.
+    InvokePhases phases;
+    if (r.init_duration_ms) {
+      phases.init_start = runtime_->spawned_at();
+      phases.init_end = runtime_->spawned_at() + from_ms(*r.init_duration_ms);
+    }
+    const auto now = Clock::now();
+    phases.invocation_start = run.sent ? std::max(server_->delivered_at(), *run.sent) : now;
+    phases.invocation_end = run.sent ? phases.invocation_start + from_ms(r.duration_ms) : now;
+    record_trace(r, phases, run.sent.has_value() && alive());
   }
+  r.billed_duration_ms = billed_duration_ms(billed_cap_ms.value_or(r.duration_ms), r.init_duration_ms);
+  log_.drain();
+  log_.platform_lines({end_line(r.request_id), report_line(r)});
+  r.log_tail = log_.tail();
+  return std::move(r);
+}
 
-  auto finish = [&](Invocation& r, std::optional<double> duration_cap_ms = std::nullopt) {
-    {
-      // Lambda's phases, from the record's own figures so the trace agrees with REPORT.
-      const auto ms = [](double v) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(v)); };
-      InvokePhases phases;
-      if (r.init_duration_ms) {
-        phases.init_start = spawned_at_;
-        phases.init_end = spawned_at_ + ms(*r.init_duration_ms);
-      }
-      const auto now = Clock::now();
-      phases.invocation_start = sent ? std::max(server_->delivered_at(), *sent) : now;
-      phases.invocation_end = sent ? phases.invocation_start + ms(r.duration_ms) : now;
-      record_trace(r, phases, sent.has_value() && alive());
-    }
-    r.billed_duration_ms = billed_duration_ms(duration_cap_ms.value_or(r.duration_ms), r.init_duration_ms);
-    drain_log();
-    std::lock_guard lock(log_mutex_);
-    emit(end_line(r.request_id));
-    emit(report_line(r));
-    r.log_tail = invoke_log_.size() > kLogTailBytes ? invoke_log_.substr(invoke_log_.size() - kLogTailBytes)
-                                                    : invoke_log_;
-    return r;
-  };
-  auto exit_error = [&](Invocation r, const UsageSnapshot& before) {
-    const UsageSnapshot after = read_usage();
-    std::optional<sandbox::ExitStatus> status;
-    {
-      std::lock_guard lock(exit_mutex_);
-      status = exit_status_;
-    }
-    const std::string how = status ? status->describe() : "signal: killed";
-    const std::string message = "RequestId: " + r.request_id + " Error: Runtime exited with error: " + how;
-    r.max_memory_used_mb = bytes_to_reported_mb(environment_peak_bytes(after));
-    r.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);
-    stop_runtime();
-    if (after.oom_kills > before.oom_kills) return fail_invocation(r, Outcome::kOutOfMemory, "Runtime.OutOfMemory", message);
-    return fail_invocation(r, Outcome::kRuntimeExit, "Runtime.ExitError", message);
-  };
+// Timeout: Lambda prints the line, bills the timeout and resets the environment.
+Invocation ExecutionEnvironment::timed_out(InvokeRun& run) {
+  // Duration counts from the same start as the deadline, so it is never below
+  // the timeout (the wait returned at or after the deadline).
+  run.inv.duration_ms = util::elapsed_ms(lifecycle_.clock_started(), Clock::now());
+  if (server_) server_->abandon_current();
+  stop_runtime();
+  log_.platform_lines({timeout_line(run.inv.request_id, config_.timeout_s)});
+  std::string message = "RequestId: " + run.inv.request_id + " Error: " + timeout_message(config_.timeout_s);
+  set_error(run.inv, Outcome::kTimeout, "Sandbox.Timedout", std::move(message));
+  return finish(run, config_.timeout_s * 1000.0);
+}
 
-  if (!alive()) {
-    inv = fail_invocation(inv, Outcome::kRuntimeExit, "Runtime.ExitError",
-                          "RequestId: " + inv.request_id + " Error: the execution environment was reset");
-    return inv;
+// The runtime process exited (or was killed for memory): Lambda resets.
+Invocation ExecutionEnvironment::runtime_exited(InvokeRun& run, const UsageSnapshot& before) {
+  const UsageSnapshot after = usage_.read();
+  const auto status = runtime_->exit_status();
+  const std::string how = status ? status->describe() : "signal: killed";
+  const std::string message = "RequestId: " + run.inv.request_id + " Error: Runtime exited with error: " + how;
+  record_usage(run.inv, before, after);
+  stop_runtime();
+  if (after.oom_kills > before.oom_kills) {
+    set_error(run.inv, Outcome::kOutOfMemory, "Runtime.OutOfMemory", message);
+  } else {
+    set_error(run.inv, Outcome::kRuntimeExit, "Runtime.ExitError", message);
   }
-  if (input.payload.size() > static_cast<size_t>(kMaxPayloadBytes)) {
-    return fail_invocation(inv, Outcome::kPayloadTooLarge, "RequestEntityTooLarge",
-                           "Request must be smaller than " + std::to_string(kMaxPayloadBytes) +
-                               " bytes for the InvokeFunction operation");
-  }
+  return finish(run);
+}
 
-  const UsageSnapshot at_spawn{};
-  const auto timeout = std::chrono::microseconds(static_cast<int64_t>(std::llround(config_.timeout_s * 1e6)));
-  // One deadline per invoke: set when the invoke's clock starts (the event handed
-  // over, or a retried init begun), and never renewed inside it.
-  std::optional<Clock::time_point> deadline;
-  auto timed_out = [&](Invocation r) {
-    // Duration counts from the same start as the deadline, so it is never below
-    // the timeout (the wait returned at or after the deadline).
-    r.duration_ms = util::elapsed_ms(*deadline - timeout, Clock::now());
-    if (server_) server_->abandon_current();
-    stop_runtime();
-    {
-      std::lock_guard lock(log_mutex_);
-      emit(timeout_line(r.request_id, config_.timeout_s));
-    }
-    std::string message = "RequestId: " + r.request_id + " Error: " + timeout_message(config_.timeout_s);
-    r = fail_invocation(std::move(r), Outcome::kTimeout, "Sandbox.Timedout", std::move(message));
-    return finish(r, config_.timeout_s * 1000.0);
-  };
-
-  double retried_init_ms = 0;
-  if (state_ == State::kInitializing) {
-    // INIT: up to 10 s; then Lambda retries init inside the invoke, under the
-    // function's timeout.
-    auto init_deadline = spawned_at_ + std::chrono::milliseconds(static_cast<int64_t>(kInitLimitS * 1000));
-    WaitResult waited = server_->wait_for_init(init_deadline);
-    bool retried = false;
-    if (waited == WaitResult::kDeadline) {
-      // The suppressed init is reported; the retry runs inside this invoke, so
-      // its time counts in the invoke's duration and against its timeout.
-      inv.init_duration_ms = util::elapsed_ms(spawned_at_, Clock::now());
-      deadline = Clock::now() + timeout;
-      if (auto restarted = restart_runtime(); !restarted) {
-        stop_runtime();
-        return fail_invocation(inv, Outcome::kInitError, "Runtime.Unknown", restarted.error().message);
-      }
-      retried = true;
-      waited = server_->wait_for_init(*deadline);
-      if (waited == WaitResult::kDeadline) {
-        {
-          std::lock_guard lock(log_mutex_);
-          emit(start_line(inv.request_id, config_.version));
-        }
-        return timed_out(inv);
-      }
-      retried_init_ms = util::elapsed_ms(*deadline - timeout, Clock::now());
-    } else {
-      inv.init_duration_ms = util::elapsed_ms(spawned_at_, waited == WaitResult::kDone ? server_->init_done_at() : Clock::now());
-    }
-    if (waited == WaitResult::kInitError) {
-      const RuntimeReport report = *server_->init_error();
-      if (!retried) inv.init_duration_ms = util::elapsed_ms(spawned_at_, report.at);
-      {
-        std::lock_guard lock(log_mutex_);
-        emit(start_line(inv.request_id, config_.version));
-      }
-      const UsageSnapshot after = read_usage();
-      inv.max_memory_used_mb = bytes_to_reported_mb(environment_peak_bytes(after));
+// INIT: up to 10 s; past them Lambda retries init inside the invoke, under the
+// function's timeout (the invoke's clock starts then).
+std::optional<Invocation> ExecutionEnvironment::run_init(InvokeRun& run) {
+  Invocation& inv = run.inv;
+  const auto spawned_at = runtime_->spawned_at();
+  WaitResult waited = server_->wait_for_init(init_deadline(spawned_at));
+  bool retried = false;
+  if (waited == WaitResult::kDeadline) {
+    // The suppressed init is reported; the retry runs inside this invoke, so
+    // its time counts in the invoke's duration and against its timeout.
+    inv.init_duration_ms = util::elapsed_ms(spawned_at, Clock::now());
+    const auto deadline = lifecycle_.start_clock(Clock::now());
+    if (auto restarted = restart_runtime(); !restarted) {
       stop_runtime();
-      inv.outcome = Outcome::kInitError;
-      inv.error_type = report.error_type;
-      inv.response = report.body;
-      inv.error_message = error_message_of(report.body);
-      return finish(inv);
+      set_error(inv, Outcome::kInitError, "Runtime.Unknown", restarted.error().message);
+      return std::move(inv);
     }
-    if (waited == WaitResult::kRuntimeExited) {
-      {
-        std::lock_guard lock(log_mutex_);
-        emit(start_line(inv.request_id, config_.version));
-      }
-      Invocation r = exit_error(inv, at_spawn);
-      return finish(r);
+    retried = true;
+    waited = server_->wait_for_init(deadline);
+    if (waited == WaitResult::kDeadline) {
+      log_.platform_lines({start_line(inv.request_id, config_.version)});
+      return timed_out(run);
     }
-    state_ = State::kReady;
-    // The runtime waits in /next (frozen): nothing runs between INIT's burst CPU
-    // and the invoke's share. A quota that does not take is an error, not a
-    // silently faster function.
-    if (!retried) {
-      if (auto cpu = apply_invoke_cpu(); !cpu) {
-        stop_runtime();
-        return fail_invocation(inv, Outcome::kInitError, "Sandbox.Error", cpu.error().message);
-      }
+    run.retried_init_ms = util::elapsed_ms(lifecycle_.clock_started(), Clock::now());
+  } else {
+    inv.init_duration_ms =
+        util::elapsed_ms(spawned_at, waited == WaitResult::kDone ? server_->init_done_at() : Clock::now());
+  }
+  if (waited == WaitResult::kInitError) {
+    const RuntimeReport report = *server_->init_error();
+    if (!retried) inv.init_duration_ms = util::elapsed_ms(spawned_at, report.at);
+    log_.platform_lines({start_line(inv.request_id, config_.version)});
+    inv.max_memory_used_mb = bytes_to_reported_mb(usage_.max_memory_used_bytes(usage_.read()));
+    stop_runtime();
+    inv.outcome = Outcome::kInitError;
+    inv.error_type = report.error_type;
+    inv.response = report.body;
+    inv.error_message = error_message_of(report.body);
+    return finish(run);
+  }
+  if (waited == WaitResult::kRuntimeExited) {
+    log_.platform_lines({start_line(inv.request_id, config_.version)});
+    return runtime_exited(run, UsageSnapshot{});
+  }
+  lifecycle_.on(LifecycleEvent::kInitDone);
+  // The runtime waits in /next (frozen): nothing runs between INIT's burst CPU
+  // and the invoke's share. A quota that does not take is an error, not a
+  // silently faster function. (A retried init already ran under the share.)
+  if (!retried) {
+    if (auto cpu = apply_invoke_cpu(); !cpu) {
+      stop_runtime();
+      set_error(inv, Outcome::kInitError, "Sandbox.Error", cpu.error().message);
+      return std::move(inv);
     }
   }
+  return std::nullopt;
+}
 
+// INVOKE: the event handed over, then the runtime's response, error, exit or
+// the deadline, whichever comes first.
+Invocation ExecutionEnvironment::run_event(InvokeRun& run, const InvokeInput& input) {
+  Invocation& inv = run.inv;
   // A warm environment has been frozen since the last reading: reuse it rather
   // than read the kernel's counters again on the hot path.
-  const UsageSnapshot before = last_usage_ ? *last_usage_ : read_usage();
-  last_usage_.reset();
-  {
-    std::lock_guard lock(log_mutex_);
-    emit(start_line(inv.request_id, config_.version));
-  }
+  const UsageSnapshot before = usage_.invoke_start();
+  log_.platform_lines({start_line(inv.request_id, config_.version)});
   const auto sent_at = Clock::now();
-  if (!deadline) deadline = sent_at + timeout;
+  const auto deadline = lifecycle_.start_clock(sent_at);
   InvokeEvent event;
   event.request_id = inv.request_id;
   event.payload = input.payload;
   event.deadline_epoch_ms =
-      util::epoch_ms_now() + std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - sent_at).count();
+      util::epoch_ms_now() + std::chrono::duration_cast<std::chrono::milliseconds>(deadline - sent_at).count();
   event.function_arn = function_arn_;
   event.trace_id = inv.trace_header;
   event.client_context = input.client_context;
@@ -549,25 +312,25 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
     std::lock_guard lock(idle_mutex_);
     idle_at_.reset();
   }
+  lifecycle_.on(LifecycleEvent::kInvokeStarted);
   server_->deliver(std::move(event));
-  sent = sent_at;
-  const WaitResult waited = server_->wait_for_result(*deadline);
+  run.sent = sent_at;
+  const WaitResult waited = server_->wait_for_result(deadline);
 
   if (waited == WaitResult::kDone) {
     const RuntimeReport report = server_->take_result();
-    const UsageSnapshot after = read_usage();
-    last_usage_ = after;
-    inv.duration_ms = util::elapsed_ms(server_->delivered_at(), report.at) + retried_init_ms;
-    inv.max_memory_used_mb = bytes_to_reported_mb(environment_peak_bytes(after));
-    inv.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);
+    const UsageSnapshot after = usage_.read();
+    inv.duration_ms = util::elapsed_ms(server_->delivered_at(), report.at) + run.retried_init_ms;
+    record_usage(inv, before, after);
     if (after.oom_kills > before.oom_kills) {
       // A process of the environment was killed for memory: Lambda resets it.
       stop_runtime();
-      Invocation r = fail_invocation(inv, Outcome::kOutOfMemory, "Runtime.OutOfMemory",
-                                     "RequestId: " + inv.request_id +
-                                         " Error: Runtime exited with error: signal: killed");
-      return finish(r);
+      set_error(inv, Outcome::kOutOfMemory, "Runtime.OutOfMemory",
+                "RequestId: " + inv.request_id + " Error: Runtime exited with error: signal: killed");
+      return finish(run);
     }
+    usage_.keep(after);
+    lifecycle_.on(LifecycleEvent::kInvokeDone);
     inv.response = report.body;
     if (report.kind == RuntimeReport::Kind::kResponse) {
       inv.outcome = Outcome::kSuccess;
@@ -577,21 +340,44 @@ Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
       inv.error_type = report.error_type;
       inv.error_message = error_message_of(report.body);
     }
-    return finish(inv);
+    return finish(run);
   }
 
   const auto delivered = server_->delivered_at();
-  inv.duration_ms = util::elapsed_ms(delivered > sent_at ? delivered : sent_at, Clock::now()) + retried_init_ms;
-  if (waited == WaitResult::kRuntimeExited) {
-    Invocation r = exit_error(inv, before);
-    return finish(r);
-  }
+  inv.duration_ms = util::elapsed_ms(delivered > sent_at ? delivered : sent_at, Clock::now()) + run.retried_init_ms;
+  if (waited == WaitResult::kRuntimeExited) return runtime_exited(run, before);
+  record_usage(inv, before, usage_.read());
+  return timed_out(run);
+}
 
-  // Timeout: Lambda prints the line, bills the timeout and resets the environment.
-  const UsageSnapshot after = read_usage();
-  inv.max_memory_used_mb = bytes_to_reported_mb(environment_peak_bytes(after));
-  inv.cpu_time_ms = std::max(0.0, after.cpu_ms - before.cpu_ms);
-  return timed_out(inv);
+Invocation ExecutionEnvironment::invoke(const InvokeInput& input) {
+  InvokeRun run;
+  Invocation& inv = run.inv;
+  inv.request_id = new_request_id();
+  inv.memory_mb = config_.memory_mb;
+  inv.limits_enforced = options_.limits == LimitsMode::kEnforced;
+  inv.start = lifecycle_.cold() ? StartKind::kCold : StartKind::kWarm;
+  inv.trace_header = new_trace_id();
+  log_.begin_invoke();
+
+  if (!alive()) {
+    set_error(inv, Outcome::kRuntimeExit, "Runtime.ExitError",
+              "RequestId: " + inv.request_id + " Error: the execution environment was reset");
+    return std::move(inv);
+  }
+  if (input.payload.size() > static_cast<size_t>(kMaxPayloadBytes)) {
+    set_error(inv, Outcome::kPayloadTooLarge, "RequestEntityTooLarge",
+              "Request must be smaller than " + std::to_string(kMaxPayloadBytes) +
+                  " bytes for the InvokeFunction operation");
+    return std::move(inv);
+  }
+  // One deadline per invoke: set when the invoke's clock starts (the event
+  // handed over, or a retried init begun), and never renewed inside it.
+  lifecycle_.begin_invoke(invoke_timeout(config_.timeout_s));
+  if (lifecycle_.cold()) {
+    if (auto ended = run_init(run)) return std::move(*ended);
+  }
+  return run_event(run, input);
 }
 
 }  // namespace sweetspot::engine

@@ -3,9 +3,13 @@
 // API server, and the lifecycle INIT -> INVOKE... -> SHUTDOWN. Frozen between
 // invokes. A crash, timeout or out-of-memory kills it: the caller then needs a
 // new one (a cold start), exactly as Lambda resets an environment.
+//
+// It composes parts with one job each: RuntimeProcess (the process, started with
+// the one builder of Lambda's variables), LogCollector (its output into log
+// lines), UsageMeter (Max Memory Used, CPU) and EnvironmentLifecycle (the phases
+// and the invoke's one deadline); invoke() walks the phases.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -14,17 +18,19 @@
 #include <string>
 
 #include "engine/engine_events.h"
+#include "engine/environment_lifecycle.h"
 #include "engine/function_trace.h"
 #include "engine/function_config.h"
 #include "engine/lambda_limits.h"
 #include "engine/invocation.h"
+#include "engine/log_collector.h"
 #include "engine/runtime_api_server.h"
 #include "engine/runtime_launch.h"
+#include "engine/runtime_process.h"
+#include "engine/usage_meter.h"
 #include "engine/xray_daemon.h"
 #include "sandbox/cgroup.h"
-#include "sandbox/process.h"
 #include "util/clock.h"
-#include "util/unique_fd.h"
 
 namespace sweetspot::engine {
 
@@ -75,38 +81,37 @@ class ExecutionEnvironment {
   Invocation invoke(const InvokeInput& input);
 
   // False once the environment was reset by a crash, timeout, OOM or init error.
-  bool alive() const { return state_ != State::kDead; }
+  bool alive() const { return lifecycle_.alive(); }
   int id() const { return id_; }
   const std::string& runtime_api_address() const { return server_->address(); }
 
  private:
-  enum class State { kInitializing, kReady, kDead };
-  struct UsageSnapshot {
-    double cpu_ms = 0;
-    int64_t peak_bytes = 0;
-    uint64_t oom_kills = 0;
+  // An invoke in progress: its record, when the event was handed over, and the
+  // part of a retried init that counts in its duration.
+  struct InvokeRun {
+    Invocation inv;
+    std::optional<util::Clock::time_point> sent;
+    double retried_init_ms = 0;
   };
 
   ExecutionEnvironment(const FunctionConfig& config, const EnvironmentOptions& options, int id);
+  static RuntimeApiServer::Hooks hooks(ExecutionEnvironment* env);
   util::Result<void> start_runtime();
-  std::vector<std::string> runtime_environment(const LaunchSpec& launch) const;
-  void stop_runtime();
+  void stop_runtime();  // RESET: kills every process, keeps the log
   util::Result<void> apply_invoke_cpu();  // after init: the memory-proportional quota
   util::Result<void> restart_runtime();  // after an init that overran its 10 s
-  UsageSnapshot read_usage() const;
-  int64_t environment_peak_bytes(const UsageSnapshot& usage);
-  void freeze();
-  void thaw();
-  // Log plumbing: the runtime's stdout and stderr arrive on one pipe, read on the
-  // Runtime API server's thread (no thread of its own).
-  bool read_log_once();
+
+  // The phases of invoke(); each returns the record when the invoke ends there.
+  std::optional<Invocation> run_init(InvokeRun& run);
+  Invocation run_event(InvokeRun& run, const InvokeInput& input);
+  Invocation finish(InvokeRun& run, std::optional<double> billed_cap_ms = std::nullopt);
+  Invocation timed_out(InvokeRun& run);
+  Invocation runtime_exited(InvokeRun& run, const UsageSnapshot& before);
+  void record_usage(Invocation& inv, const UsageSnapshot& before, const UsageSnapshot& after);
+
   void on_runtime_idle();  // the runtime asked for the next event: Overhead ends, then freeze
   // Lambda's own segment for this invoke and what the SDK sent, into `inv.trace`.
   void record_trace(Invocation& inv, InvokePhases phases, bool wait_for_next);
-  void drain_log();
-  void consume_log_bytes(std::string_view bytes);
-  void emit(std::string_view line);
-  Invocation fail_invocation(Invocation inv, Outcome outcome, std::string type, std::string message);
 
   FunctionConfig config_;
   EnvironmentOptions options_;
@@ -116,24 +121,14 @@ class ExecutionEnvironment {
 
   std::unique_ptr<sandbox::Cgroup> cgroup_;
   std::unique_ptr<RuntimeApiServer> server_;
-  std::optional<sandbox::Process> process_;
-  util::Clock::time_point spawned_at_{};
-  State state_ = State::kInitializing;
-  std::atomic<bool> frozen_ = false;  // set by the server's hooks, read after detach_hooks()
-  int64_t peak_rss_bytes_ = 0;  // largest sum of the processes' peak RSS seen
-  bool rss_sampled_since_init_ = false;
-  std::optional<UsageSnapshot> last_usage_;  // at the end of the last successful invoke
-  std::optional<sandbox::ExitStatus> exit_status_;
-  std::mutex exit_mutex_;
+  std::unique_ptr<RuntimeProcess> runtime_;  // replaced when init is retried
+  EnvironmentLifecycle lifecycle_;
+  LogCollector log_;
+  UsageMeter usage_;
 
   std::mutex idle_mutex_;
   std::condition_variable idle_cv_;
   std::optional<util::Clock::time_point> idle_at_;  // when the runtime last called /next with nothing to do
-
-  util::UniqueFd log_read_;
-  std::mutex log_mutex_;
-  std::string partial_line_;
-  std::string invoke_log_;  // this invoke's lines, for Invocation::log_tail
 };
 
 }  // namespace sweetspot::engine

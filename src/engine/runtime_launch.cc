@@ -219,7 +219,7 @@ util::Result<void> add_provided(const FunctionConfig& config, const Paths& paths
   spec.argv = {(paths.task / "bootstrap").string()};
   // A custom runtime's /var/runtime is empty; without Lambda's layout the code is its runtime.
   if (paths.lambda()) spec.view.empty_dirs.push_back(kRuntimeRoot);
-  spec.env["LAMBDA_RUNTIME_DIR"] = paths.lambda() ? kRuntimeRoot.string() : config.code_dir.string();
+  spec.runtime_dir = paths.lambda() ? kRuntimeRoot : config.code_dir;
   return {};
 }
 
@@ -244,7 +244,7 @@ util::Result<void> add_python(const FunctionConfig& config, const Paths& paths, 
     spec.view.mounts.push_back({dir, kRuntimeRoot});
     keep_if_under_tmp(*python, spec);
   }
-  spec.env["LAMBDA_RUNTIME_DIR"] = paths.runtime(dir).string();
+  spec.runtime_dir = paths.runtime(dir);
   spec.env["PYTHONUNBUFFERED"] = "1";
   // Lambda's code directory is read-only: no __pycache__ is written into the user's code.
   spec.env["PYTHONDONTWRITEBYTECODE"] = "1";
@@ -287,7 +287,7 @@ util::Result<void> add_node(const FunctionConfig& config, const Paths& paths, La
     spec.view.mounts.push_back({dir, kRuntimeRoot});
     keep_if_under_tmp(*node, spec);
   }
-  spec.env["LAMBDA_RUNTIME_DIR"] = paths.runtime(dir).string();
+  spec.runtime_dir = paths.runtime(dir);
   std::vector<std::string> node_path =
       layer_dirs(config, paths, fs::path("nodejs") / node_major_folder(config.runtime_id) / "node_modules");
   for (auto& dir : layer_dirs(config, paths, "nodejs/node_modules")) node_path.push_back(std::move(dir));
@@ -334,10 +334,6 @@ util::Result<LaunchSpec> launch_spec(const FunctionConfig& config, PathLayout la
     case RuntimeFamily::kNode: added = add_node(config, paths, spec); break;
   }
   if (!added) return std::unexpected(added.error());
-  spec.env["_HANDLER"] = config.handler;
-  spec.env["LAMBDA_TASK_ROOT"] = paths.task.string();
-  // Lambda names the managed language runtimes here; OS-only (provided) runtimes get none.
-  if (config.runtime != RuntimeFamily::kProvided) spec.env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + config.runtime_id;
   spec.env["PATH"] = program_path(config, paths);
   spec.env["LD_LIBRARY_PATH"] = library_path(config, paths);
   return spec;

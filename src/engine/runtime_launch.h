@@ -1,6 +1,7 @@
-// How each runtime family is started: the command line and the variables only
-// that runtime needs. The execution environment adds Lambda's reserved ones
-// (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME, ...) and the function's own.
+// How each runtime family is started: the command line, the filesystem it sees
+// and the search paths only that runtime needs. Lambda's reserved variables
+// (AWS_LAMBDA_RUNTIME_API, _HANDLER, LAMBDA_TASK_ROOT, ...) and the function's own
+// are added by the one builder, lambda_environment() (environment_variables.h).
 #pragma once
 
 #include <filesystem>
@@ -31,8 +32,9 @@ inline const std::filesystem::path kLayersRoot = "/opt";
 
 struct LaunchSpec {
   std::vector<std::string> argv;  // argv[0] is an absolute path
-  std::map<std::string, std::string> env;
+  std::map<std::string, std::string> env;  // search paths: PATH, LD_LIBRARY_PATH, PYTHONPATH, NODE_PATH, ...
   std::filesystem::path working_dir;  // the code directory: /var/task in Lambda's layout
+  std::filesystem::path runtime_dir;  // LAMBDA_RUNTIME_DIR: /var/runtime in Lambda's layout
   sandbox::FilesystemView view;       // kLambda: what the environment mounts where
   // When the interpreter that runs is not the version the runtime id names
   // (nodejs16.x on this host's Node 20): plain words for every output; else empty.
