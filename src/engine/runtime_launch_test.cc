@@ -227,7 +227,9 @@ TEST_F(RuntimeLaunchTest, LambdasLayoutMountsCodeRuntimeAndLayersWhereLambdaHasT
   spec = launch_spec(provided, PathLayout::kLambda);
   ASSERT_TRUE(spec) << spec.error().message;
   EXPECT_TRUE(spec->view.merged_sources.empty());
-  if (fs::is_directory("/opt")) EXPECT_EQ(spec->view.scratch_dirs, (std::vector<fs::path>{"/var", "/opt"}));
+  if (fs::is_directory("/opt")) {
+    EXPECT_EQ(spec->view.scratch_dirs, (std::vector<fs::path>{"/var", "/opt"}));
+  }
 }
 
 TEST_F(RuntimeLaunchTest, AnInterpreterUnderTmpStaysVisibleInThePrivateTmp) {
