@@ -12,7 +12,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/lambda_limits.h"
@@ -26,7 +28,9 @@ using tuner::testing::Curve;
 using tuner::testing::FakeBackend;
 
 constexpr int kNum = 10;
-constexpr int kSeeds = 5;
+int kSeeds = 5;       // --seeds N
+bool kDetail = false;  // --detail: each auto run's probes, pick and stop reason
+std::string kOnly;     // --curve NAME: that curve alone
 
 double true_cost(const tuner::Prices& prices, const Curve& c, int memory_mb) {
   if (c.working_set_mb > 0 && memory_mb <= c.working_set_mb) return INFINITY;
@@ -66,12 +70,31 @@ Outcome run(const tuner::Prices& prices, const Curve& curve, uint64_t seed, cons
   o.sizes = static_cast<int>(result->sizes.size());
   o.picked_mb = result->recommended()->memory_mb;
   o.error = true_cost(prices, curve, o.picked_mb) / best - 1;
+  if (kDetail && result->search) {
+    std::printf("  %-14s seed %-3llu %3d invokes  pick %5d MB  error %6.2f%%  sizes:", curve.name.c_str(),
+                static_cast<unsigned long long>(seed), o.invocations, o.picked_mb, o.error * 100);
+    for (const auto& s : result->sizes) std::printf(" %d(%d)", s.memory_mb, s.invocations);
+    std::printf("\n    stop: %s\n", result->search->stop_reason.c_str());
+  }
   return o;
 }
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--detail") {
+      kDetail = true;
+    } else if (arg == "--seeds" && i + 1 < argc) {
+      kSeeds = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--curve" && i + 1 < argc) {
+      kOnly = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: auto_search_bench [--seeds N] [--curve NAME] [--detail]\n");
+      return 2;
+    }
+  }
   const auto table = tuner::PriceTable::builtin();
   if (!table) {
     std::fprintf(stderr, "%s\n", table.error().message.c_str());
@@ -100,6 +123,7 @@ int main() {
   double auto_waited_total = 0, pt_waited_total = 0;
   int auto_worse_than_pt = 0;
   for (const Curve& curve : tuner::testing::standard_curves()) {
+    if (!kOnly.empty() && curve.name != kOnly) continue;
     double best = INFINITY;
     int best_mb = 0;
     for (int m : sweep.memory_sizes) {

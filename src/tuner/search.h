@@ -29,9 +29,13 @@ class Sampler;
 
 struct SearchOptions {
   int max_probes = 24;        // sizes measured at most, the first probes included
-  int first_invocations = 3;  // per size when first measured (one cold, two warm)
+  int first_invocations = 3;  // per size of the first three (one cold, two warm)
+  int later_invocations = 2;  // per size the search adds (one cold, one warm)
   int max_per_size = 10;      // invokes a deciding size may get (the plan's --num)
   int max_invocations = 40;   // the whole search's budget
+  // The adaptive step stops when no other size's expected regret (expected_regret)
+  // is above this share of the pick's cost.
+  double regret_goal = 0.003;
 };
 
 struct Probe {
@@ -80,6 +84,14 @@ int smallest_first_probe(const std::vector<SizeResult>& sizes);
 // pooled degrees of freedom), so a size with two samples borrows the run's
 // knowledge of how noisy this function and host are.
 void assign_margins(std::vector<SizeResult>& sizes);
+
+// What keeping `pick` is expected to cost, as a share of its cost, if `other` is
+// really cheaper by more than the tie rule lets speed buy: E[max(0, pick - other
+// - band)] / pick, with the difference of the two measured costs taken as normal
+// (their 95% margins as about two standard errors). Large when the two are close
+// and noisy, small once they are told apart or shown equivalent, so it says where
+// more invokes can still change the answer and when none can.
+double expected_regret(const SizeResult& pick, const SizeResult& other);
 
 ModelPoint to_model_point(const SizeResult& size);
 

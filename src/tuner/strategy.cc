@@ -98,7 +98,21 @@ Choice choose(const std::vector<Candidate>& candidates, const Strategy& strategy
       const double current = by_cost ? candidates[pick].duration_ms : candidates[pick].cost;
       if (other < current) pick = i;
     }
-    best = pick;
+    // And a size only as fast as that within noise does not buy speed: of those,
+    // the cheaper (cost strategy; the faster with speed). Without this a size
+    // just past the point where cost starts to rise (one vCPU for serial work)
+    // wins whenever noise makes it look a little faster at a little more cost.
+    const Candidate& chosen = candidates[pick];
+    const double chosen_other = by_cost ? chosen.duration_ms : chosen.cost;
+    size_t settled = pick;
+    for (size_t i : eligible) {
+      const Candidate& c = candidates[i];
+      if (score(c) > top_score * (1 + tie_band(top, c, by_cost))) continue;
+      const double other = by_cost ? c.duration_ms : c.cost;
+      if (other > chosen_other * (1 + tie_band(chosen, c, !by_cost))) continue;
+      if (score(c) < score(candidates[settled])) settled = i;
+    }
+    best = settled;
   }
   choice.chosen = best;
   return choice;

@@ -45,7 +45,7 @@ struct Candidate {
 // the two sizes' combined noise, at least kMinTie and at most kMaxTie, so a
 // noisy run never trades more than kMaxTie of cost for speed.
 inline constexpr double kMinTie = 0.005;
-inline constexpr double kMaxTie = 0.015;
+inline constexpr double kMaxTie = 0.01;
 double tie_band(const Candidate& best, const Candidate& other, bool by_cost);
 
 struct Choice {
@@ -54,8 +54,10 @@ struct Choice {
   std::optional<size_t> closest;  // when the limit is missed: the feasible size with the lowest latency
 };
 
-// Cost: the fastest of the sizes whose cost is within tie_band() of the cheapest.
-// Speed: the cheapest of the sizes within tie_band() of the fastest.
+// Cost: the fastest of the sizes whose cost is within tie_band() of the cheapest,
+// and of the sizes among those as fast as it within tie_band(), the cheapest.
+// Speed: the cheapest of the sizes within tie_band() of the fastest, and of
+// those as cheap as it within tie_band(), the fastest.
 // Balanced: minimises w*cost/maxCost + (1-w)*duration/maxDuration over the
 // feasible candidates (Power Tuning's formula). With a latency limit, only sizes
 // whose latency_ms <= max_ms compete; if none does, nothing is chosen and the

@@ -12,8 +12,16 @@ namespace sweetspot::tuner::testing {
 
 namespace {
 
-double time_at(const Curve& c, double cpu_scale, double share, int cores) {
-  return c.serial_cpu_ms * cpu_scale / std::min(share, 1.0) +
+// The step and the memory-proportional work are outside the model's form on purpose.
+double work_scale(const Curve& c, int memory_mb) {
+  return c.knee_mb > 0 && memory_mb >= c.knee_mb ? c.knee_factor : 1.0;
+}
+
+double serial_ms(const Curve& c, int memory_mb) { return c.serial_cpu_ms + c.serial_ms_per_gb * memory_mb / 1024.0; }
+
+double time_at(const Curve& c, int memory_mb, double cpu_scale, double share, int cores) {
+  cpu_scale *= work_scale(c, memory_mb);
+  return serial_ms(c, memory_mb) * cpu_scale / std::min(share, 1.0) +
          c.parallel_cpu_ms * cpu_scale / std::min(share, static_cast<double>(cores));
 }
 
@@ -26,12 +34,12 @@ double pressure_ms(const Curve& c, int memory_mb) {
 }  // namespace
 
 double true_cpu_ms(const Curve& c, int memory_mb) {
-  return c.serial_cpu_ms + c.parallel_cpu_ms + pressure_ms(c, memory_mb);
+  return (serial_ms(c, memory_mb) + c.parallel_cpu_ms) * work_scale(c, memory_mb) + pressure_ms(c, memory_mb);
 }
 
 double true_duration_ms(const Curve& c, int memory_mb) {
   const double share = engine::cpu_share(memory_mb);
-  return c.wait_ms + time_at(c, 1, share, engine::visible_cores(memory_mb)) +
+  return c.wait_ms + time_at(c, memory_mb, 1, share, engine::visible_cores(memory_mb)) +
          pressure_ms(c, memory_mb) / std::min(share, 1.0);
 }
 
@@ -60,6 +68,15 @@ std::vector<Curve> standard_curves() {
   add("oom-floor", 50, 20, 0, 700, 0, 0.03);
   add("short-invokes", 3, 2, 0, 0, 0, 0.05);
   add("noisy-mixed", 40, 150, 150, 0, 0, 0.15);
+  // Not the model's form: CPU work halves from 2,400 MB (a cache that fits), so the
+  // cheapest size is just above a step no formula predicts.
+  add("cache-step", 30, 300, 100, 0, 0, 0.05);
+  curves.back().knee_mb = 2400;
+  curves.back().knee_factor = 0.5;
+  // Not the model's form: serial work grows with memory (a heap scanned in
+  // proportion to its size), with parallel work that gains above one vCPU.
+  add("heap-scan", 20, 100, 900, 0, 0, 0.05);
+  curves.back().serial_ms_per_gb = 120;
   return curves;
 }
 
@@ -86,11 +103,12 @@ engine::Invocation FakeBackend::invoke(int memory_mb, const std::string& payload
   inv.memory_mb = memory_mb;
   inv.start = start;
   const double pressure = pressure_ms(curve_, memory_mb) * scale;
-  const double duration = (curve_.wait_ms * scale + time_at(curve_, scale, s.effective_cpus, s.effective_cores) +
+  const double duration = (curve_.wait_ms * scale + time_at(curve_, memory_mb, scale, s.effective_cpus, s.effective_cores) +
                            pressure / std::min(s.effective_cpus, 1.0)) *
                           jitter;
   inv.duration_ms = std::round(duration * 100) / 100;  // REPORT's two decimals
-  inv.cpu_time_ms = (curve_.serial_cpu_ms + curve_.parallel_cpu_ms) * scale + pressure;
+  inv.cpu_time_ms = (serial_ms(curve_, memory_mb) + curve_.parallel_cpu_ms) * scale * work_scale(curve_, memory_mb) +
+                    pressure;
   inv.max_memory_used_mb = std::min(memory_mb, std::max(curve_.working_set_mb, 40) + 5);
   if (start == engine::StartKind::kCold && curve_.init_ms > 0) {
     inv.init_duration_ms = std::round(curve_.init_ms / std::min(s.effective_cpus, 1.0) * 100) / 100;

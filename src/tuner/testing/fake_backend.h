@@ -25,11 +25,16 @@ struct Curve {
   double noise = 0;            // relative standard deviation of each duration
   double timeout_ms = 0;       // 0: none; longer invokes end in Sandbox.Timedout
   int host_cores = 6;          // cores of the pretend host: larger sizes are capped
+  // Shapes the model's formula does not have (it must find them by measuring):
+  int knee_mb = 0;              // at or above this size all CPU work is multiplied by knee_factor
+  double knee_factor = 1;       // (data that fits a memory-sized cache: a step, not a curve)
+  double serial_ms_per_gb = 0;  // serial CPU work growing with memory (a heap scanned in proportion to its size)
 };
 
 // Synthetic workloads with known optima, shared by the tests and bench/: CPU-bound
 // (serial and parallel), I/O-bound, mixed, memory pressure with out of memory
-// below a working set, and short invokes where billing's rounding matters.
+// below a working set, short invokes where billing's rounding matters, and
+// shapes outside the model's formula (a step in CPU work, work growing with memory).
 std::vector<Curve> standard_curves();
 
 // Noise-free numbers of a warm invoke at Lambda's share (no host cap).
