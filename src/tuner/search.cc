@@ -380,6 +380,13 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
       if (sampler.invocations(r.memory_mb) >= per_size) continue;
       if (regret > options.regret_goal) undecided.push_back(r.memory_mb);
     }
+    // A pick with a single warm sample may be a lucky one (the cheapest of
+    // several noisy means): it gets as many invokes as the first sizes had.
+    if (undecided.empty() && sampler.invocations(pick.memory_mb) < first && budget_left() > 0) {
+      sampler.want(pick.memory_mb, first);
+      sampler.run();
+      continue;
+    }
     if (undecided.empty()) {
       // Nothing left to decide among the measured sizes: the model's predicted
       // best must be one of them before the search may say so (refits move it,

@@ -35,7 +35,7 @@ struct SearchOptions {
   int max_invocations = 40;   // the whole search's budget
   // The adaptive step stops when no other size's expected regret (expected_regret)
   // is above this share of the pick's cost.
-  double regret_goal = 0.003;
+  double regret_goal = 0.005;
 };
 
 struct Probe {
