@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "tuner/testing/fake_backend.h"
 #include "tuner/tuner.h"
 
@@ -40,7 +40,7 @@ double true_cost(const tuner::Prices& prices, const Curve& c, int memory_mb) {
 // The time a user waits for the invokes: their durations, inits included.
 class Waited : public tuner::TuneObserver {
  public:
-  void on_invocation(const engine::Invocation& inv) override {
+  void on_invocation(const engine_api::Invocation& inv) override {
     ms += inv.duration_ms + inv.init_duration_ms.value_or(0);
   }
   double ms = 0;
@@ -100,10 +100,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", table.error().message.c_str());
     return 1;
   }
-  const tuner::Prices prices = table->lookup("us-east-1", engine::Architecture::kX86_64).value();
+  const tuner::Prices prices = table->lookup("us-east-1", engine_api::Architecture::kX86_64).value();
   tuner::Plan sweep;
   sweep.memory_sizes.clear();
-  for (int m = engine::kMinMemoryMb; m <= engine::kMaxMemoryMb; m += 64) sweep.memory_sizes.push_back(m);
+  for (int m = engine_api::kMinMemoryMb; m <= engine_api::kMaxMemoryMb; m += 64) sweep.memory_sizes.push_back(m);
   sweep.num = kNum;
   tuner::Plan automatic;
   automatic.selection = tuner::SizeSelection::kAuto;

@@ -26,8 +26,8 @@ double percentile(std::vector<double> v, double p) {
   return v[lo] + (v[hi] - v[lo]) * (rank - static_cast<double>(lo));
 }
 
-engine::FunctionConfig ops(int memory_mb) {
-  engine::FunctionConfig c;
+engine_api::FunctionConfig ops(int memory_mb) {
+  engine_api::FunctionConfig c;
   c.name = "bench";
   c.code_dir = std::string(SWEETSPOT_BINARY_DIR) + "/testdata/functions/ops";
   c.memory_mb = memory_mb;
@@ -99,7 +99,7 @@ void throughput(const sandbox::CgroupHost&) {
   engine::LocalBackendOptions o;
   auto backend = engine::LocalBackend::create(ops(1769), o);
   if (!backend) throw std::runtime_error(backend.error().message);
-  engine::Batch batch;
+  engine_api::Batch batch;
   batch.memory_mb = 1769;
   batch.concurrency = 2;
   batch.payloads.assign(4000, R"({"op":"echo"})");
@@ -131,7 +131,7 @@ void period_experiment(const sandbox::CgroupHost& host) {
           // Idle between invokes, as between real requests: the quota refills.
           std::this_thread::sleep_for(std::chrono::milliseconds(2 * p));
           const auto inv = (*env)->invoke({nlohmann::json{{"op", "spin"}, {"ms", burst}}.dump()});
-          ratios.push_back(inv.duration_ms / (burst / engine::cpu_share(memory)));
+          ratios.push_back(inv.duration_ms / (burst / engine_api::cpu_share(memory)));
         }
         fmt::print(" {:>7.2f}", percentile(ratios, .5));
       }

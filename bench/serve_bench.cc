@@ -30,8 +30,8 @@ double percentile(std::vector<double> v, double p) {
   return v[lo] + (v[hi] - v[lo]) * (rank - static_cast<double>(lo));
 }
 
-engine::FunctionConfig ops() {
-  engine::FunctionConfig c;
+engine_api::FunctionConfig ops() {
+  engine_api::FunctionConfig c;
   c.name = "ops";
   c.code_dir = std::string(SWEETSPOT_BINARY_DIR) + "/testdata/functions/ops";
   c.memory_mb = 1769;

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "aws/invoke_record.h"
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 
 namespace sweetspot::aws {
 namespace {
@@ -76,12 +76,12 @@ std::string AwsBackend::describe() const {
                      options_.lambda.scope.region, where);
 }
 
-engine::SizeSupport AwsBackend::support(int memory_mb) const {
+engine_api::SizeSupport AwsBackend::support(int memory_mb) const {
   // Lambda itself runs every size: its limits and its CPUs.
-  engine::SizeSupport s;
+  engine_api::SizeSupport s;
   s.limits_enforced = true;
-  s.requested_cpus = s.effective_cpus = engine::cpu_share(memory_mb);
-  s.requested_cores = s.effective_cores = engine::visible_cores(memory_mb);
+  s.requested_cpus = s.effective_cpus = engine_api::cpu_share(memory_mb);
+  s.requested_cores = s.effective_cores = engine_api::visible_cores(memory_mb);
   return s;
 }
 
@@ -151,18 +151,18 @@ util::Result<void> AwsBackend::point_alias(LambdaClient& lambda, const std::stri
   return {};
 }
 
-std::vector<engine::Invocation> AwsBackend::invoke_all(const std::string& qualifier, const engine::Batch& batch,
-                                                       engine::InvokeObserver* observer) {
+std::vector<engine_api::Invocation> AwsBackend::invoke_all(const std::string& qualifier, const engine_api::Batch& batch,
+                                                       engine_api::InvokeObserver* observer) {
   const size_t count = batch.invokes();
-  const bool retain = batch.retention == engine::ResultRetention::kReturned;
-  std::vector<engine::Invocation> results(retain ? count : 0);
+  const bool retain = batch.retention == engine_api::ResultRetention::kReturned;
+  std::vector<engine_api::Invocation> results(retain ? count : 0);
   std::atomic<size_t> next{0};
   std::mutex observer_mutex;
   const auto timeout = std::chrono::milliseconds((original_.timeout_s + 60) * 1000LL);
   auto worker = [&] {
     auto lambda = client();
     for (size_t i = next++; i < count; i = next++) {
-      engine::Invocation inv;
+      engine_api::Invocation inv;
       if (!lambda) {
         inv = to_invocation(batch.memory_mb, std::unexpected(ApiError{0, "ClientError", lambda.error().message}));
       } else if (options_.retry.stop && options_.retry.stop()) {
@@ -185,8 +185,8 @@ std::vector<engine::Invocation> AwsBackend::invoke_all(const std::string& qualif
   return results;
 }
 
-util::Result<std::vector<engine::Invocation>> AwsBackend::run(const engine::Batch& batch, engine::InvokeObserver* observer) {
-  if (!engine::valid_memory_mb(batch.memory_mb)) return util::fail(fmt::format("{} MB is outside Lambda's range", batch.memory_mb));
+util::Result<std::vector<engine_api::Invocation>> AwsBackend::run(const engine_api::Batch& batch, engine_api::InvokeObserver* observer) {
+  if (!engine_api::valid_memory_mb(batch.memory_mb)) return util::fail(fmt::format("{} MB is outside Lambda's range", batch.memory_mb));
   auto lambda = client();
   if (!lambda) return std::unexpected(lambda.error());
   const std::string alias = kAliasPrefix + std::to_string(batch.memory_mb);
@@ -197,19 +197,19 @@ util::Result<std::vector<engine::Invocation>> AwsBackend::run(const engine::Batc
     if (!version) return std::unexpected(version.error());
     return point_alias(*lambda, alias, *version);
   };
-  if (batch.start == engine::StartPolicy::kWarm) {
+  if (batch.start == engine_api::StartPolicy::kWarm) {
     if (auto ready = configure("1"); !ready) return std::unexpected(ready.error());
     return invoke_all(alias, batch, observer);
   }
   // Every invoke cold: a new version each time (a version starts with no
   // execution environments), invoked one at a time.
-  std::vector<engine::Invocation> results;
+  std::vector<engine_api::Invocation> results;
   for (size_t i = 0; i < batch.invokes(); ++i) {
     if (auto ready = configure(std::to_string(i + 1)); !ready) {
       if (i == 0) return std::unexpected(ready.error());
       break;  // the invokes already made still count
     }
-    engine::Batch one = batch;
+    engine_api::Batch one = batch;
     one.payloads = {batch.payload(i)};
     one.count = 1;
     one.concurrency = 1;
@@ -219,8 +219,8 @@ util::Result<std::vector<engine::Invocation>> AwsBackend::run(const engine::Batc
   return results;
 }
 
-engine::Invocation AwsBackend::invoke_unchanged(const std::string& payload) {
-  engine::Batch batch;
+engine_api::Invocation AwsBackend::invoke_unchanged(const std::string& payload) {
+  engine_api::Batch batch;
   batch.memory_mb = original_.memory_mb;
   batch.payloads = {payload};
   return invoke_all(options_.qualifier, batch, nullptr).front();

@@ -14,7 +14,7 @@
 #include "aws/credentials.h"
 #include "aws/lambda_client.h"
 #include "aws/service_client.h"
-#include "engine/backend.h"
+#include "engine_api/backend.h"
 
 namespace sweetspot::aws {
 
@@ -38,7 +38,7 @@ struct RestoreReport {
   bool complete() const { return left.empty(); }
 };
 
-class AwsBackend : public engine::Backend {
+class AwsBackend : public engine_api::Backend {
  public:
   // Reads the function's configuration (and checks the qualifier, if any, runs
   // the same code as $LATEST, which is what the run configures).
@@ -46,15 +46,15 @@ class AwsBackend : public engine::Backend {
   ~AwsBackend() override;
 
   std::string describe() const override;
-  engine::Architecture architecture() const override { return original_.architecture; }
-  engine::SizeSupport support(int memory_mb) const override;
-  util::Result<std::vector<engine::Invocation>> run(const engine::Batch& batch, engine::InvokeObserver* observer) override;
+  engine_api::Architecture architecture() const override { return original_.architecture; }
+  engine_api::SizeSupport support(int memory_mb) const override;
+  util::Result<std::vector<engine_api::Invocation>> run(const engine_api::Batch& batch, engine_api::InvokeObserver* observer) override;
 
   const FunctionConfiguration& original() const { return original_; }
   const std::string& region() const { return options_.lambda.scope.region; }
 
   // --dry-run: one invoke of the function as it is (its qualifier, else $LATEST).
-  engine::Invocation invoke_unchanged(const std::string& payload);
+  engine_api::Invocation invoke_unchanged(const std::string& payload);
 
   // Puts back MemorySize and Description and deletes the versions and aliases
   // the run made (also any it made but lost the answer for). Idempotent and
@@ -70,8 +70,8 @@ class AwsBackend : public engine::Backend {
   util::Result<LambdaClient> client(bool for_restore = false) const;
   util::Result<std::string> prepare_version(LambdaClient& lambda, int memory_mb, const std::string& tag);
   util::Result<void> point_alias(LambdaClient& lambda, const std::string& alias, const std::string& version);
-  std::vector<engine::Invocation> invoke_all(const std::string& qualifier, const engine::Batch& batch,
-                                             engine::InvokeObserver* observer);
+  std::vector<engine_api::Invocation> invoke_all(const std::string& qualifier, const engine_api::Batch& batch,
+                                             engine_api::InvokeObserver* observer);
   std::string command(const std::string& rest) const;
 
   AwsBackendOptions options_;

@@ -6,8 +6,8 @@
 namespace sweetspot::aws {
 namespace {
 
-engine::Outcome outcome_of(const std::string& error_type) {
-  using engine::Outcome;
+engine_api::Outcome outcome_of(const std::string& error_type) {
+  using engine_api::Outcome;
   if (error_type == "Sandbox.Timedout") return Outcome::kTimeout;
   if (error_type == "Runtime.OutOfMemory") return Outcome::kOutOfMemory;
   if (error_type == "Runtime.ExitError") return Outcome::kRuntimeExit;
@@ -21,11 +21,11 @@ engine::Outcome outcome_of(const std::string& error_type) {
 
 }  // namespace
 
-engine::Invocation to_invocation(int memory_mb, const std::expected<InvokeResult, ApiError>& answer) {
-  engine::Invocation inv;
+engine_api::Invocation to_invocation(int memory_mb, const std::expected<InvokeResult, ApiError>& answer) {
+  engine_api::Invocation inv;
   inv.memory_mb = memory_mb;
   if (!answer) {
-    inv.outcome = engine::Outcome::kInvokeFailed;
+    inv.outcome = engine_api::Outcome::kInvokeFailed;
     inv.error_type = answer.error().code.empty() ? "InvokeFailed" : answer.error().code;
     inv.error_message = answer.error().describe();
     return inv;
@@ -43,17 +43,17 @@ engine::Invocation to_invocation(int memory_mb, const std::expected<InvokeResult
     if (inv.error_message.empty()) inv.error_message = answer->payload.substr(0, 500);
     inv.outcome = outcome_of(inv.error_type);
   }
-  const auto report = engine::parse_report(answer->log_tail);
+  const auto report = engine_api::parse_report(answer->log_tail);
   if (!report) {
     if (inv.ok()) {
-      inv.outcome = engine::Outcome::kInvokeFailed;
+      inv.outcome = engine_api::Outcome::kInvokeFailed;
       inv.error_type = "NoReport";
       inv.error_message = "the answer's log tail (X-Amz-Log-Result) held no REPORT line, so nothing was measured";
     }
     return inv;
   }
   if (report->memory_mb != 0 && report->memory_mb != memory_mb) {
-    inv.outcome = engine::Outcome::kInvokeFailed;
+    inv.outcome = engine_api::Outcome::kInvokeFailed;
     inv.error_type = "WrongSize";
     inv.error_message = fmt::format("the invoke ran at {} MB, not the {} MB asked for", report->memory_mb, memory_mb);
     return inv;
@@ -63,7 +63,7 @@ engine::Invocation to_invocation(int memory_mb, const std::expected<InvokeResult
   inv.billed_duration_ms = report->billed_duration_ms;
   inv.max_memory_used_mb = report->max_memory_used_mb;
   inv.init_duration_ms = report->init_duration_ms;
-  inv.start = report->init_duration_ms ? engine::StartKind::kCold : engine::StartKind::kWarm;
+  inv.start = report->init_duration_ms ? engine_api::StartKind::kCold : engine_api::StartKind::kWarm;
   return inv;
 }
 

@@ -70,7 +70,7 @@ util::Result<FunctionConfiguration> parse_function_configuration(const std::stri
   }
   if (j.contains("Architectures") && j["Architectures"].is_array() && !j["Architectures"].empty() &&
       j["Architectures"][0] == "arm64") {
-    c.architecture = engine::Architecture::kArm64;
+    c.architecture = engine_api::Architecture::kArm64;
   }
   return c;
 }

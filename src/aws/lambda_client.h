@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "aws/service_client.h"
-#include "engine/backend.h"
+#include "engine_api/backend.h"
 
 namespace sweetspot::aws {
 
@@ -27,7 +27,7 @@ struct FunctionConfiguration {
   int memory_mb = 0;
   int timeout_s = 3;
   int ephemeral_storage_mb = 512;
-  engine::Architecture architecture = engine::Architecture::kX86_64;
+  engine_api::Architecture architecture = engine_api::Architecture::kX86_64;
 };
 
 util::Result<FunctionConfiguration> parse_function_configuration(const std::string& json);

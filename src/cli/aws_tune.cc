@@ -9,7 +9,7 @@
 #include "aws/function_arn.h"
 #include "aws/sts.h"
 #include "cli/function_options.h"
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "tuner/pricing.h"
 #include "util/error.h"
 
@@ -117,7 +117,7 @@ int AwsTune::dry_run(const std::string& payload) {
   const auto& config = backend_->original();
   std::cerr << fmt::format("sweetspot: --dry-run: one invoke of {} at its current {} MB; nothing is changed\n",
                            config.function_name, config.memory_mb);
-  const engine::Invocation inv = backend_->invoke_unchanged(payload);
+  const engine_api::Invocation inv = backend_->invoke_unchanged(payload);
   restored_ = true;  // nothing to restore
   hook_.reset();
   if (!inv.log_tail.empty()) std::cerr << inv.log_tail << (inv.log_tail.ends_with('\n') ? "" : "\n");
@@ -134,14 +134,14 @@ int AwsTune::dry_run(const std::string& payload) {
 void AwsTune::announce(const tuner::Plan& plan, const tuner::Prices& prices) const {
   const auto& config = backend_->original();
   std::vector<int> sizes = plan.memory_sizes;
-  if (plan.selection == tuner::SizeSelection::kAuto) sizes.assign(plan.search.max_probes, engine::kMaxMemoryMb);
-  const bool cold = plan.start == engine::StartPolicy::kColdEveryTime;
+  if (plan.selection == tuner::SizeSelection::kAuto) sizes.assign(plan.search.max_probes, engine_api::kMaxMemoryMb);
+  const bool cold = plan.start == engine_api::StartPolicy::kColdEveryTime;
   double most = 0;
   int invokes = 0;
   for (int mb : sizes) {
     for (int i = 0; i < plan.num; ++i) {
       // Every invoke running to its timeout, the cold ones with a full 10 s init.
-      const double billed_ms = config.timeout_s * 1000.0 + ((cold || i == 0) ? engine::kInitLimitS * 1000 : 0);
+      const double billed_ms = config.timeout_s * 1000.0 + ((cold || i == 0) ? engine_api::kInitLimitS * 1000 : 0);
       most += tuner::invocation_cost(prices, mb, billed_ms, config.ephemeral_storage_mb).total();
       ++invokes;
     }

@@ -22,7 +22,7 @@ class AwsTune {
   static std::unique_ptr<AwsTune> create(const FunctionOptions& function, const AwsOptions& options);
   ~AwsTune();  // restores if restore() has not run (an exception on the way out)
 
-  engine::Backend& backend() { return *backend_; }
+  engine_api::Backend& backend() { return *backend_; }
   const std::string& region() const { return backend_->region(); }
   const std::string& function_name() const { return backend_->original().function_name; }
 

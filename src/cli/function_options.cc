@@ -8,7 +8,7 @@
 #include <iterator>
 
 #include "cli/option_checks.h"
-#include "engine/config_checks.h"
+#include "engine_api/config_checks.h"
 #include "engine/function_definition.h"
 #include "util/file.h"
 
@@ -30,9 +30,9 @@ void add_function_options(CLI::App& cmd, FunctionOptions& o, ArchOption arch) {
         ->check(one_of({"x86_64", "arm64"}));
   }
   cmd.add_option("--timeout", o.timeout_s, "Timeout in seconds, 1 to 900 (default 3, or the template's)")
-      ->check(decimal_number(engine::kMinTimeoutS, engine::kMaxTimeoutS, "seconds"));
+      ->check(decimal_number(engine_api::kMinTimeoutS, engine_api::kMaxTimeoutS, "seconds"));
   cmd.add_option("--tmp-size", o.tmp_mb, "Size of the private /tmp in MB, 512 to 10240 (default 512)")
-      ->check(whole_number(engine::kMinTmpMb, engine::kMaxTmpMb, "MB"));
+      ->check(whole_number(engine_api::kMinTmpMb, engine_api::kMaxTmpMb, "MB"));
   cmd.add_option("--env", o.env, "Environment variable for the function, KEY=VALUE (repeatable)");
   cmd.add_flag("--no-limits", o.no_limits,
                "Run without cgroups (no root needed): nothing is capped, and every REPORT (a note under it), JSON "
@@ -56,13 +56,13 @@ std::pair<std::string, std::string> parse_env_assignment(const std::string& item
     throw Fatal("--env '" + item + "' is not KEY=VALUE: write it as --env NAME=value");
   }
   std::string name = item.substr(0, eq);
-  if (auto problem = engine::environment_variable_problem(name)) {
+  if (auto problem = engine_api::environment_variable_problem(name)) {
     throw Fatal(fmt::format("--env '{}': {} {}", item, name, *problem));
   }
   return {std::move(name), item.substr(eq + 1)};
 }
 
-engine::FunctionConfig load_function_config(const FunctionOptions& o, std::optional<int> memory_mb) {
+engine_api::FunctionConfig load_function_config(const FunctionOptions& o, std::optional<int> memory_mb) {
   engine::FunctionSource source;
   if (!o.template_file.empty()) {
     if (!o.code_dir.empty()) {
@@ -84,14 +84,14 @@ engine::FunctionConfig load_function_config(const FunctionOptions& o, std::optio
   ov.tmp_mb = o.tmp_mb;
   ov.memory_mb = memory_mb;
   for (const auto& item : o.env) ov.environment.insert(parse_env_assignment(item));
-  if (memory_mb && !engine::valid_memory_mb(*memory_mb)) {
+  if (memory_mb && !engine_api::valid_memory_mb(*memory_mb)) {
     throw Fatal(fmt::format("--memory {} is outside Lambda's range: use {} to {} MB", *memory_mb,
-                            engine::kMinMemoryMb, engine::kMaxMemoryMb));
+                            engine_api::kMinMemoryMb, engine_api::kMaxMemoryMb));
   }
-  if (o.timeout_s && (*o.timeout_s < engine::kMinTimeoutS || *o.timeout_s > engine::kMaxTimeoutS)) {
+  if (o.timeout_s && (*o.timeout_s < engine_api::kMinTimeoutS || *o.timeout_s > engine_api::kMaxTimeoutS)) {
     throw Fatal(fmt::format("--timeout {} is outside Lambda's range: use 1 to 900 seconds", *o.timeout_s));
   }
-  if (o.tmp_mb && (*o.tmp_mb < engine::kMinTmpMb || *o.tmp_mb > engine::kMaxTmpMb)) {
+  if (o.tmp_mb && (*o.tmp_mb < engine_api::kMinTmpMb || *o.tmp_mb > engine_api::kMaxTmpMb)) {
     throw Fatal(fmt::format("--tmp-size {} is outside Lambda's range: use 512 to 10240 MB", *o.tmp_mb));
   }
   return util::value_or_throw(engine::load_function(source));
@@ -112,7 +112,7 @@ engine::LocalBackendOptions local_backend_options(const FunctionOptions& o, engi
   return options;
 }
 
-std::unique_ptr<engine::LocalBackend> make_local_backend(const engine::FunctionConfig& config,
+std::unique_ptr<engine::LocalBackend> make_local_backend(const engine_api::FunctionConfig& config,
                                                          const FunctionOptions& o, engine::EngineEvents* events) {
   auto backend = engine::LocalBackend::create(config, local_backend_options(o, events));
   if (!backend) throw Fatal(backend.error().message, ExitCode::kEnvironment);

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/function_config.h"
+#include "engine_api/function_config.h"
 #include "engine/local_backend.h"
 
 namespace sweetspot::cli {
@@ -29,7 +29,7 @@ struct FunctionOptions {
   // The local engine.
   bool no_limits = false;
   double cpu_period_ms = 20;
-  int min_visible_cores = engine::kMinVisibleCores;
+  int min_visible_cores = engine_api::kMinVisibleCores;
   std::string init_cpu = "burst";
   std::string region;
 };
@@ -42,14 +42,14 @@ void add_function_options(CLI::App& command, FunctionOptions& options, ArchOptio
 
 // Loads the function (directory or template). `memory_mb`, when set, overrides
 // the configured size. Throws util::Fatal with a clear message.
-engine::FunctionConfig load_function_config(const FunctionOptions& options, std::optional<int> memory_mb);
+engine_api::FunctionConfig load_function_config(const FunctionOptions& options, std::optional<int> memory_mb);
 
 // The local engine's settings from the options (limits, CPU period, region...).
 engine::LocalBackendOptions local_backend_options(const FunctionOptions& options, engine::EngineEvents* events);
 
 // The local engine for `config`. Throws util::Fatal (exit 3) when the host cannot
 // enforce Lambda's limits and --no-limits was not given.
-std::unique_ptr<engine::LocalBackend> make_local_backend(const engine::FunctionConfig& config,
+std::unique_ptr<engine::LocalBackend> make_local_backend(const engine_api::FunctionConfig& config,
                                                          const FunctionOptions& options,
                                                          engine::EngineEvents* events);
 

@@ -56,11 +56,11 @@ void put_body(nlohmann::json& j, const char* key, const std::string& bytes) {
 
 }  // namespace
 
-nlohmann::json invocation_to_json(const engine::Invocation& inv) {
+nlohmann::json invocation_to_json(const engine_api::Invocation& inv) {
   nlohmann::json j = {
       {"requestId", inv.request_id},
-      {"start", engine::to_string(inv.start)},
-      {"outcome", engine::to_string(inv.outcome)},
+      {"start", engine_api::to_string(inv.start)},
+      {"outcome", engine_api::to_string(inv.outcome)},
       {"memorySizeMb", inv.memory_mb},
       {"durationMs", inv.duration_ms},
       {"billedDurationMs", inv.billed_duration_ms},
@@ -82,7 +82,7 @@ nlohmann::json invocation_to_json(const engine::Invocation& inv) {
   return j;
 }
 
-std::string invocation_json_line(const engine::Invocation& inv, const std::vector<std::string>& notes) {
+std::string invocation_json_line(const engine_api::Invocation& inv, const std::vector<std::string>& notes) {
   nlohmann::json record = invocation_to_json(inv);
   if (!notes.empty()) record["notes"] = notes;
   // The error type and message come from the function too: any byte that is not

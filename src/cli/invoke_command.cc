@@ -29,11 +29,11 @@ struct InvokeOptions {
 };
 
 // Prints each invoke as it finishes: the response, or one JSON record.
-class ResultPrinter : public engine::InvokeObserver {
+class ResultPrinter : public engine_api::InvokeObserver {
  public:
   ResultPrinter(bool json, bool trace, std::vector<std::string> notes)
       : json_(json), trace_(trace), notes_(std::move(notes)) {}
-  void on_invocation(const engine::Invocation& inv) override {
+  void on_invocation(const engine_api::Invocation& inv) override {
     if (trace_) std::cerr << report::render_waterfall(inv);  // beside the log: stdout stays the response
     if (json_) {
       std::cout << invocation_json_line(inv, notes_) << '\n';
@@ -54,7 +54,7 @@ class ResultPrinter : public engine::InvokeObserver {
 
 int run_invoke(const InvokeOptions& o) {
   const std::string payload = read_payload_argument(o.payload);
-  const engine::FunctionConfig config = load_function_config(o.function, o.memory_mb);
+  const engine_api::FunctionConfig config = load_function_config(o.function, o.memory_mb);
   LogPrinter logs(std::cerr, o.concurrency > 1 ? LogPrefix::kEnvironmentId : LogPrefix::kNone);
   auto backend = make_local_backend(config, o.function, &logs);
   std::vector<std::string> notes = backend->notes();
@@ -66,7 +66,7 @@ int run_invoke(const InvokeOptions& o) {
   for (const std::string& note : notes) report_note += (report_note.empty() ? "" : "; ") + note;
   logs.set_report_note(report_note);
 
-  const engine::SizeSupport support = backend->support(config.memory_mb);
+  const engine_api::SizeSupport support = backend->support(config.memory_mb);
   if (!support.note.empty()) std::cerr << "sweetspot: note: " << support.note << '\n';
   if (o.concurrency > 1 && o.concurrency * support.effective_cpus > backend->host_cpus() + 1e-9) {
     std::cerr << fmt::format("sweetspot: note: {} concurrent environments of {:.2f} vCPUs share this host's {} CPUs: "
@@ -74,12 +74,12 @@ int run_invoke(const InvokeOptions& o) {
                              o.concurrency, support.effective_cpus, backend->host_cpus());
   }
 
-  engine::Batch batch;
+  engine_api::Batch batch;
   batch.memory_mb = config.memory_mb;
   batch.payloads = {payload};
   batch.count = static_cast<size_t>(o.count);
-  batch.retention = engine::ResultRetention::kObserverOnly;  // the printer shows each; none is kept
-  batch.start = o.cold ? engine::StartPolicy::kColdEveryTime : engine::StartPolicy::kWarm;
+  batch.retention = engine_api::ResultRetention::kObserverOnly;  // the printer shows each; none is kept
+  batch.start = o.cold ? engine_api::StartPolicy::kColdEveryTime : engine_api::StartPolicy::kWarm;
   batch.concurrency = o.concurrency;
   ResultPrinter printer(o.json, o.trace, notes);
   auto ran = backend->run(batch, &printer);
@@ -101,7 +101,7 @@ void add_invoke_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("invoke", "Invoke a function in a local execution environment, as Lambda would");
   add_function_options(*cmd, options->function);
   cmd->add_option("--memory,-m", options->memory_mb, "Memory size in MB, 128 to 10240 (default 128, or the template's MemorySize)")
-      ->check(whole_number(engine::kMinMemoryMb, engine::kMaxMemoryMb, "MB"));
+      ->check(whole_number(engine_api::kMinMemoryMb, engine_api::kMaxMemoryMb, "MB"));
   cmd->add_option("--payload,-p", options->payload, "Event: JSON text, @FILE, or - for stdin (default {})");
   cmd->add_option("--count,-n", options->count, "Number of invokes, 1 to 100000 (default 1)")
       ->check(whole_number(1, 100000));

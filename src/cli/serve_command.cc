@@ -10,7 +10,7 @@
 #include "cli/function_options.h"
 #include "cli/log_printer.h"
 #include "cli/option_checks.h"
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "engine/sam_template.h"
 #include "lambda_api/http_server.h"
 #include "lambda_api/local_invoker.h"
@@ -33,8 +33,8 @@ struct ServeOptions {
 
 // Every function named on the command line: each directory, or each function
 // of the template (just --function's when given).
-std::vector<engine::FunctionConfig> load_functions(const ServeOptions& o) {
-  std::vector<engine::FunctionConfig> configs;
+std::vector<engine_api::FunctionConfig> load_functions(const ServeOptions& o) {
+  std::vector<engine_api::FunctionConfig> configs;
   if (!o.function.template_file.empty()) {
     if (!o.dirs.empty()) throw util::Fatal("give FUNCTION_DIRs or --template, not both");
     std::vector<std::string> ids;
@@ -69,7 +69,7 @@ int run_serve(const ServeOptions& o) {
   // environment) until this is destroyed, last: invokes in flight are answered
   // (ServiceException) and queued Event invokes reported before it exits.
   util::InterruptGrace answer_in_flight(std::chrono::seconds(10));
-  const std::vector<engine::FunctionConfig> configs = load_functions(o);
+  const std::vector<engine_api::FunctionConfig> configs = load_functions(o);
   // The pool prefixes each line with its function, version and environment.
   LogPrinter logs(std::cerr, LogPrefix::kNone);
   const engine::LocalBackendOptions engine_options = local_backend_options(o.function, &logs);
@@ -134,7 +134,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("FUNCTION_DIR", options->dirs, "Directories holding the functions' code (or use --template)");
   cmd->add_option("--memory,-m", options->memory_mb,
                   "Initial MemorySize in MB for every function, 128 to 10240 (default 128, or the template's)")
-      ->check(whole_number(engine::kMinMemoryMb, engine::kMaxMemoryMb, "MB"));
+      ->check(whole_number(engine_api::kMinMemoryMb, engine_api::kMaxMemoryMb, "MB"));
   cmd->add_option("--host", options->host, "Address to listen on (default 127.0.0.1: this host only)");
   cmd->add_option("--port", options->port, "Port to listen on (default 9001; 0 picks a free one)")
       ->check(whole_number(0, 65535));

@@ -17,7 +17,7 @@
 #include "cli/option_checks.h"
 #include "cli/output_files.h"
 #include "cli/report_files.h"
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "engine/local_backend.h"
 #include "report/json_result.h"
 #include "report/progress.h"
@@ -88,9 +88,9 @@ tuner::Plan build_plan(const TuneOptions& o) {
       if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
         throw Fatal(fmt::format("--memory: \"{}\" is not a size in MB; give a list like 128,512,1024 or auto", item));
       }
-      if (!engine::valid_memory_mb(mb)) {
-        throw Fatal(fmt::format("--memory: {} MB is outside Lambda's range of {} to {} MB", mb, engine::kMinMemoryMb,
-                                engine::kMaxMemoryMb));
+      if (!engine_api::valid_memory_mb(mb)) {
+        throw Fatal(fmt::format("--memory: {} MB is outside Lambda's range of {} to {} MB", mb, engine_api::kMinMemoryMb,
+                                engine_api::kMaxMemoryMb));
       }
       plan.memory_sizes.push_back(mb);
     }
@@ -118,7 +118,7 @@ tuner::Plan build_plan(const TuneOptions& o) {
   plan.discard_top_bottom = o.discard_top_bottom.value_or(o.cold_starts ? 0.0 : 0.2);
   plan.parallel = o.parallel;
   plan.seed = std::random_device{}();  // a fresh interleaving order per run
-  plan.start = o.cold_starts ? engine::StartPolicy::kColdEveryTime : engine::StartPolicy::kWarm;
+  plan.start = o.cold_starts ? engine_api::StartPolicy::kColdEveryTime : engine_api::StartPolicy::kWarm;
   if (o.function.tmp_mb) plan.tmp_mb = *o.function.tmp_mb;
   if (auto valid = tuner::validate(plan); !valid) throw Fatal(valid.error().message);
   return plan;
@@ -132,7 +132,7 @@ tuner::PriceTable load_price_table(const TuneOptions& o) {
   return or_usage_error(tuner::PriceTable::parse(*text, path));
 }
 
-tuner::Prices find_prices(const tuner::PriceTable& table, const TuneOptions& o, engine::Architecture arch) {
+tuner::Prices find_prices(const tuner::PriceTable& table, const TuneOptions& o, engine_api::Architecture arch) {
   std::string region = o.function.region;
   if (region.empty()) {
     // The environment's region prices the run when the table knows it.
@@ -174,15 +174,15 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
   check_report_files(o.reports);
   const tuner::PriceTable table = load_price_table(o);
   // Checked before anything runs: a region missing from the table is a usage error.
-  (void)find_prices(table, o, o.arch == "arm64" ? engine::Architecture::kArm64 : engine::Architecture::kX86_64);
+  (void)find_prices(table, o, o.arch == "arm64" ? engine_api::Architecture::kArm64 : engine_api::Architecture::kX86_64);
 
   const int max_mb = plan.selection == tuner::SizeSelection::kAuto
-                         ? engine::kMaxMemoryMb
+                         ? engine_api::kMaxMemoryMb
                          : *std::max_element(plan.memory_sizes.begin(), plan.memory_sizes.end());
   // A deployed function is tuned in AWS; anything else by the local engine.
   std::unique_ptr<AwsTune> aws = names_deployed_function(o.function, o.aws) ? AwsTune::create(o.function, o.aws) : nullptr;
-  std::unique_ptr<engine::Backend> local = aws ? nullptr : make_backend(o.function, max_mb);
-  engine::Backend* backend = aws ? &aws->backend() : local.get();
+  std::unique_ptr<engine_api::Backend> local = aws ? nullptr : make_backend(o.function, max_mb);
+  engine_api::Backend* backend = aws ? &aws->backend() : local.get();
   if (aws && o.aws.dry_run) return aws->dry_run(tuner::expand_payloads(plan.payloads, 1).value().front());
   TuneOptions priced = o;  // a deployed function is priced in its own region
   if (aws) priced.function.region = aws->region();
@@ -194,7 +194,7 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
                                ? std::string("auto-selected sizes")
                                : fmt::format("{} size{}", plan.memory_sizes.size(),
                                              plan.memory_sizes.size() == 1 ? "" : "s"),
-                           plan.num, plan.start == engine::StartPolicy::kColdEveryTime ? ", every one cold" : "");
+                           plan.num, plan.start == engine_api::StartPolicy::kColdEveryTime ? ", every one cold" : "");
   if (plan.parallel && plan.num > 1) {
     std::cerr << fmt::format(
         "sweetspot: note: --parallel runs the {} invokes of a size at once, each in its own environment, but only as "
@@ -312,8 +312,8 @@ void add_tune_command(CLI::App& app, BackendFactory make_backend, int& exit_code
 void add_tune_command(CLI::App& app, int& exit_code) {
   add_tune_command(
       app,
-      [](const FunctionOptions& function, int max_memory_mb) -> std::unique_ptr<engine::Backend> {
-        const engine::FunctionConfig config = load_function_config(function, max_memory_mb);
+      [](const FunctionOptions& function, int max_memory_mb) -> std::unique_ptr<engine_api::Backend> {
+        const engine_api::FunctionConfig config = load_function_config(function, max_memory_mb);
         return make_local_backend(config, function, &quiet_events());
       },
       exit_code);

@@ -6,7 +6,7 @@
 #include <functional>
 #include <memory>
 
-#include "engine/backend.h"
+#include "engine_api/backend.h"
 
 namespace sweetspot::cli {
 
@@ -15,7 +15,7 @@ struct FunctionOptions;  // cli/function_options.h: how the user names a functio
 // Turns the parsed function options into the Backend that runs the invokes;
 // `max_memory_mb` is the largest size the run will ask for. Throws util::Fatal.
 using BackendFactory =
-    std::function<std::unique_ptr<engine::Backend>(const FunctionOptions& function, int max_memory_mb)>;
+    std::function<std::unique_ptr<engine_api::Backend>(const FunctionOptions& function, int max_memory_mb)>;
 
 // Registers `tune` on app, running invokes through `make_backend` (tests pass a
 // fake one).

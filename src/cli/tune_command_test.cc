@@ -30,13 +30,13 @@ TuneRun run_tune(const std::string& args) {
   CLI::App app;
   add_tune_command(
       app,
-      [&run](const FunctionOptions& function, int max_memory_mb) -> std::unique_ptr<engine::Backend> {
+      [&run](const FunctionOptions& function, int max_memory_mb) -> std::unique_ptr<engine_api::Backend> {
         run.max_memory_mb = max_memory_mb;
         tuner::testing::Curve curve;
         curve.wait_ms = 20;
         curve.serial_cpu_ms = 200;
         auto backend = std::make_unique<tuner::testing::FakeBackend>(curve);
-        if (function.arch == "arm64") backend->arch = engine::Architecture::kArm64;
+        if (function.arch == "arm64") backend->arch = engine_api::Architecture::kArm64;
         return backend;
       },
       run.exit_code);

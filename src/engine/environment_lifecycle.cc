@@ -2,9 +2,11 @@
 
 #include <cmath>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 
 namespace sweetspot::engine {
+
+using engine_api::kInitLimitS;
 
 const char* phase_name(Phase phase) {
   switch (phase) {

@@ -2,6 +2,9 @@
 
 namespace sweetspot::engine {
 
+using engine_api::FunctionConfig;
+using engine_api::RuntimeFamily;
+
 std::map<std::string, std::string> lambda_environment(const FunctionConfig& config, const LaunchSpec& launch,
                                                       const RuntimeSite& site,
                                                       const std::map<std::string, std::string>& caller_aws) {

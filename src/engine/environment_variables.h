@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/function_config.h"
+#include "engine_api/function_config.h"
 #include "engine/runtime_launch.h"
 
 namespace sweetspot::engine {
@@ -27,7 +27,7 @@ struct RuntimeSite {
 // (AWS_LAMBDA_*, _HANDLER, LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR, AWS_REGION, ...),
 // which no function can override. TZ and LANG are Lambda's defaults a function
 // may change.
-std::map<std::string, std::string> lambda_environment(const FunctionConfig& config, const LaunchSpec& launch,
+std::map<std::string, std::string> lambda_environment(const engine_api::FunctionConfig& config, const LaunchSpec& launch,
                                                       const RuntimeSite& site,
                                                       const std::map<std::string, std::string>& caller_aws);
 

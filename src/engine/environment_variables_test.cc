@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 namespace sweetspot::engine {
+
+using engine_api::FunctionConfig;
+using engine_api::RuntimeFamily;
 namespace {
 
 using ::testing::Contains;

@@ -9,6 +9,19 @@
 #include "engine/log_lines.h"
 
 namespace sweetspot::engine {
+
+using engine_api::FunctionConfig;
+using engine_api::Invocation;
+using engine_api::Outcome;
+using engine_api::StartKind;
+using engine_api::cpu_share;
+using engine_api::kMaxMemoryMb;
+using engine_api::kMaxPayloadBytes;
+using engine_api::kMaxProcesses;
+using engine_api::kMinMemoryMb;
+using engine_api::valid_memory_mb;
+using engine_api::visible_cores;
+
 namespace {
 
 using util::Clock;

@@ -20,9 +20,9 @@
 #include "engine/engine_events.h"
 #include "engine/environment_lifecycle.h"
 #include "engine/function_trace.h"
-#include "engine/function_config.h"
-#include "engine/lambda_limits.h"
-#include "engine/invocation.h"
+#include "engine_api/function_config.h"
+#include "engine_api/lambda_limits.h"
+#include "engine_api/invocation.h"
 #include "engine/log_collector.h"
 #include "engine/runtime_api_server.h"
 #include "engine/runtime_launch.h"
@@ -51,7 +51,7 @@ struct EnvironmentOptions {
   LimitsMode limits = LimitsMode::kEnforced;
   const sandbox::CgroupHost* cgroup_host = nullptr;  // required when enforced
   std::chrono::microseconds cpu_period{20000};
-  int min_visible_cores = kMinVisibleCores;
+  int min_visible_cores = engine_api::kMinVisibleCores;
   InitCpu init_cpu = InitCpu::kBurst;
   std::string region = "us-east-1";
   EngineEvents* events = nullptr;
@@ -70,7 +70,7 @@ struct InvokeInput {
 class ExecutionEnvironment {
  public:
   // Builds the sandbox and starts the runtime: init begins at once.
-  static util::Result<std::unique_ptr<ExecutionEnvironment>> create(const FunctionConfig& config,
+  static util::Result<std::unique_ptr<ExecutionEnvironment>> create(const engine_api::FunctionConfig& config,
                                                                     const EnvironmentOptions& options);
   ~ExecutionEnvironment();  // SHUTDOWN: kills every process, removes the cgroup
   ExecutionEnvironment(const ExecutionEnvironment&) = delete;
@@ -78,7 +78,7 @@ class ExecutionEnvironment {
 
   // One invoke. The first one waits for init and is the cold start. Never
   // throws for what the function does: errors are in the record.
-  Invocation invoke(const InvokeInput& input);
+  engine_api::Invocation invoke(const InvokeInput& input);
 
   // False once the environment was reset by a crash, timeout, OOM or init error.
   bool alive() const { return lifecycle_.alive(); }
@@ -89,12 +89,12 @@ class ExecutionEnvironment {
   // An invoke in progress: its record, when the event was handed over, and the
   // part of a retried init that counts in its duration.
   struct InvokeRun {
-    Invocation inv;
+    engine_api::Invocation inv;
     std::optional<util::Clock::time_point> sent;
     double retried_init_ms = 0;
   };
 
-  ExecutionEnvironment(const FunctionConfig& config, const EnvironmentOptions& options, int id);
+  ExecutionEnvironment(const engine_api::FunctionConfig& config, const EnvironmentOptions& options, int id);
   static RuntimeApiServer::Hooks hooks(ExecutionEnvironment* env);
   util::Result<void> start_runtime();
   void stop_runtime();  // RESET: kills every process, keeps the log
@@ -102,18 +102,18 @@ class ExecutionEnvironment {
   util::Result<void> restart_runtime();  // after an init that overran its 10 s
 
   // The phases of invoke(); each returns the record when the invoke ends there.
-  std::optional<Invocation> run_init(InvokeRun& run);
-  Invocation run_event(InvokeRun& run, const InvokeInput& input);
-  Invocation finish(InvokeRun& run, std::optional<double> billed_cap_ms = std::nullopt);
-  Invocation timed_out(InvokeRun& run);
-  Invocation runtime_exited(InvokeRun& run, const UsageSnapshot& before);
-  void record_usage(Invocation& inv, const UsageSnapshot& before, const UsageSnapshot& after);
+  std::optional<engine_api::Invocation> run_init(InvokeRun& run);
+  engine_api::Invocation run_event(InvokeRun& run, const InvokeInput& input);
+  engine_api::Invocation finish(InvokeRun& run, std::optional<double> billed_cap_ms = std::nullopt);
+  engine_api::Invocation timed_out(InvokeRun& run);
+  engine_api::Invocation runtime_exited(InvokeRun& run, const UsageSnapshot& before);
+  void record_usage(engine_api::Invocation& inv, const UsageSnapshot& before, const UsageSnapshot& after);
 
   void on_runtime_idle();  // the runtime asked for the next event: Overhead ends, then freeze
   // Lambda's own segment for this invoke and what the SDK sent, into `inv.trace`.
-  void record_trace(Invocation& inv, InvokePhases phases, bool wait_for_next);
+  void record_trace(engine_api::Invocation& inv, InvokePhases phases, bool wait_for_next);
 
-  FunctionConfig config_;
+  engine_api::FunctionConfig config_;
   EnvironmentOptions options_;
   int id_;
   std::string log_stream_;

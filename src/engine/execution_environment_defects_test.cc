@@ -13,6 +13,13 @@
 #include "sandbox/procfs.h"
 
 namespace sweetspot::engine {
+
+using engine_api::FunctionConfig;
+using engine_api::Invocation;
+using engine_api::Outcome;
+using engine_api::RuntimeFamily;
+using engine_api::StartKind;
+
 namespace {
 
 namespace fs = std::filesystem;

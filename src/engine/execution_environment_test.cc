@@ -14,6 +14,19 @@
 #include "engine/testing/cgroup_guard.h"
 
 namespace sweetspot::engine {
+
+using engine_api::Batch;
+using engine_api::FunctionConfig;
+using engine_api::Invocation;
+using engine_api::InvokeObserver;
+using engine_api::Outcome;
+using engine_api::ResultRetention;
+using engine_api::RuntimeFamily;
+using engine_api::SizeSupport;
+using engine_api::StartKind;
+using engine_api::StartPolicy;
+using engine_api::cpu_share;
+
 namespace {
 
 namespace fs = std::filesystem;

@@ -8,10 +8,18 @@
 #include <set>
 #include <vector>
 
-#include "engine/config_checks.h"
+#include "engine_api/config_checks.h"
 #include "engine/sam_template.h"
 
 namespace sweetspot::engine {
+
+using engine_api::Architecture;
+using engine_api::FunctionConfig;
+using engine_api::RuntimeFamily;
+using engine_api::memory_problem;
+using engine_api::timeout_problem;
+using engine_api::tmp_problem;
+
 namespace {
 
 namespace fs = std::filesystem;

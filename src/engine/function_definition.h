@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/function_config.h"
+#include "engine_api/function_config.h"
 #include "util/error.h"
 
 namespace sweetspot::engine {
@@ -21,7 +21,7 @@ struct FunctionOverrides {
   std::optional<int> memory_mb{};
   std::optional<double> timeout_s{};
   std::optional<int> tmp_mb{};
-  std::optional<Architecture> architecture{};
+  std::optional<engine_api::Architecture> architecture{};
   std::map<std::string, std::string> environment{};  // merged over the template's
   std::optional<std::filesystem::path> python{};     // interpreter for python runtimes
 };
@@ -33,11 +33,11 @@ struct FunctionSource {
   FunctionOverrides overrides{};
 };
 
-util::Result<FunctionConfig> load_function(const FunctionSource& source);
+util::Result<engine_api::FunctionConfig> load_function(const FunctionSource& source);
 
 // "python3.12" -> kPython, "nodejs20.x" -> kNode, "provided.al2023" -> kProvided.
-util::Result<RuntimeFamily> runtime_family(std::string_view runtime_id);
+util::Result<engine_api::RuntimeFamily> runtime_family(std::string_view runtime_id);
 
-util::Result<Architecture> parse_architecture(std::string_view name);
+util::Result<engine_api::Architecture> parse_architecture(std::string_view name);
 
 }  // namespace sweetspot::engine

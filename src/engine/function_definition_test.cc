@@ -8,6 +8,11 @@
 #include "engine/test_files.h"
 
 namespace sweetspot::engine {
+
+using engine_api::Architecture;
+using engine_api::FunctionConfig;
+using engine_api::RuntimeFamily;
+
 namespace {
 
 namespace fs = std::filesystem;

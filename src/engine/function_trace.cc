@@ -6,6 +6,9 @@
 
 namespace sweetspot::engine {
 
+using engine_api::SegmentKind;
+using engine_api::TraceSegment;
+
 ClockPair ClockPair::now() {
   ClockPair c;
   c.steady = util::Clock::now();

@@ -31,7 +31,7 @@ struct ClockPair {
 };
 
 // The segment, then its phases. Empty when the header has no Root or Parent.
-std::vector<TraceSegment> function_segments(std::string_view trace_header, std::string_view function_name,
+std::vector<engine_api::TraceSegment> function_segments(std::string_view trace_header, std::string_view function_name,
                                             const InvokePhases& phases, const ClockPair& clocks);
 
 }  // namespace sweetspot::engine

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 namespace sweetspot::engine {
+
+using engine_api::SegmentKind;
+using engine_api::TraceSegment;
+
 namespace {
 
 using namespace std::chrono_literals;

@@ -12,6 +12,11 @@
 #include "engine/testing/cgroup_guard.h"
 
 namespace sweetspot::engine {
+
+using engine_api::FunctionConfig;
+using engine_api::Invocation;
+using engine_api::RuntimeFamily;
+
 namespace {
 
 namespace fs = std::filesystem;

@@ -8,11 +8,25 @@
 #include <mutex>
 #include <thread>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "engine/runtime_launch.h"
 #include "util/interrupt.h"
 
 namespace sweetspot::engine {
+
+using engine_api::Batch;
+using engine_api::FunctionConfig;
+using engine_api::Invocation;
+using engine_api::InvokeObserver;
+using engine_api::ResultRetention;
+using engine_api::SizeSupport;
+using engine_api::StartPolicy;
+using engine_api::cpu_share;
+using engine_api::kMaxMemoryMb;
+using engine_api::kMinMemoryMb;
+using engine_api::valid_memory_mb;
+using engine_api::visible_cores;
+
 namespace {
 
 int64_t mem_available_mb() {

@@ -7,10 +7,10 @@
 #include <mutex>
 #include <optional>
 
-#include "engine/backend.h"
+#include "engine_api/backend.h"
 #include "engine/execution_environment.h"
-#include "engine/function_config.h"
-#include "engine/lambda_limits.h"
+#include "engine_api/function_config.h"
+#include "engine_api/lambda_limits.h"
 #include "engine/xray_daemon.h"
 
 namespace sweetspot::engine {
@@ -18,36 +18,36 @@ namespace sweetspot::engine {
 struct LocalBackendOptions {
   LimitsMode limits = LimitsMode::kEnforced;
   std::chrono::microseconds cpu_period{20000};
-  int min_visible_cores = kMinVisibleCores;
+  int min_visible_cores = engine_api::kMinVisibleCores;
   InitCpu init_cpu = InitCpu::kBurst;
   std::string region = "us-east-1";
   EngineEvents* events = nullptr;
 };
 
-class LocalBackend : public Backend {
+class LocalBackend : public engine_api::Backend {
  public:
   // Fails when limits are to be enforced and this host cannot create cgroups;
   // the message says why and what to do.
-  static util::Result<std::unique_ptr<LocalBackend>> create(FunctionConfig config, LocalBackendOptions options);
+  static util::Result<std::unique_ptr<LocalBackend>> create(engine_api::FunctionConfig config, LocalBackendOptions options);
 
   std::string describe() const override;
-  Architecture architecture() const override { return config_.architecture; }
-  SizeSupport support(int memory_mb) const override;
+  engine_api::Architecture architecture() const override { return config_.architecture; }
+  engine_api::SizeSupport support(int memory_mb) const override;
   std::vector<std::string> notes() const override;
-  util::Result<std::vector<Invocation>> run(const Batch& batch, InvokeObserver* observer) override;
+  util::Result<std::vector<engine_api::Invocation>> run(const engine_api::Batch& batch, engine_api::InvokeObserver* observer) override;
 
-  const FunctionConfig& config() const { return config_; }
+  const engine_api::FunctionConfig& config() const { return config_; }
   int host_cpus() const { return host_cpus_; }
   // What the X-Ray listener received and dropped over this backend's life.
   XRayCounts xray_counts() const { return xray_ ? xray_->counts() : XRayCounts{}; }
 
  private:
-  LocalBackend(FunctionConfig config, LocalBackendOptions options) : config_(std::move(config)), options_(options) {}
-  util::Result<void> check_host_memory(const Batch& batch) const;
+  LocalBackend(engine_api::FunctionConfig config, LocalBackendOptions options) : config_(std::move(config)), options_(options) {}
+  util::Result<void> check_host_memory(const engine_api::Batch& batch) const;
   std::unique_ptr<ExecutionEnvironment> take_idle(int memory_mb);
   void keep_idle(int memory_mb, std::unique_ptr<ExecutionEnvironment> env);
 
-  FunctionConfig config_;
+  engine_api::FunctionConfig config_;
   LocalBackendOptions options_;
   std::optional<sandbox::CgroupHost> cgroup_host_;
   int host_cpus_ = 1;

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/invocation.h"
+#include "engine_api/invocation.h"
 
 namespace sweetspot::engine {
 
@@ -13,7 +13,7 @@ namespace sweetspot::engine {
 std::string start_line(std::string_view request_id, std::string_view version = "$LATEST");
 std::string end_line(std::string_view request_id);
 // Init Duration appears only on a cold invoke, and comes last.
-std::string report_line(const Invocation& invocation);
+std::string report_line(const engine_api::Invocation& invocation);
 // "<iso time> <request id> Task timed out after 3.00 seconds"
 std::string timeout_line(std::string_view request_id, double timeout_s);
 std::string timeout_message(double timeout_s);

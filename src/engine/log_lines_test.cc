@@ -7,6 +7,10 @@
 #include "engine/ids.h"
 
 namespace sweetspot::engine {
+
+using engine_api::Invocation;
+using engine_api::parse_report;
+
 namespace {
 
 TEST(LogLines, ReportLineOfAColdInvokeMatchesLambdaByteForByte) {

@@ -14,9 +14,12 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/http_request_parser.h"
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 
 namespace sweetspot::engine {
+
+using engine_api::kMaxPayloadBytes;
+
 namespace {
 
 constexpr std::string_view kPrefix = "/2018-06-01/runtime/";

@@ -6,9 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 
 namespace sweetspot::engine {
+
+using engine_api::kMaxPayloadBytes;
+
 namespace {
 
 using namespace std::chrono_literals;

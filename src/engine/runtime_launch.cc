@@ -14,6 +14,10 @@
 #include "util/strings.h"
 
 namespace sweetspot::engine {
+
+using engine_api::FunctionConfig;
+using engine_api::RuntimeFamily;
+
 namespace {
 
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/function_config.h"
+#include "engine_api/function_config.h"
 #include "sandbox/filesystem_view.h"
 #include "util/error.h"
 
@@ -44,7 +44,7 @@ struct LaunchSpec {
 // provided.*: <code>/bootstrap. python3.x: <python3> <runtimes>/python/bootstrap.py.
 // nodejs*: node <Lambda's V8 flags> <runtimes>/node/bootstrap.mjs (aws-lambda-ric).
 // Errors name what cannot be reached and why.
-util::Result<LaunchSpec> launch_spec(const FunctionConfig& config, PathLayout layout = PathLayout::kHost);
+util::Result<LaunchSpec> launch_spec(const engine_api::FunctionConfig& config, PathLayout layout = PathLayout::kHost);
 
 // Where runtimes/ is: $SWEETSPOT_RUNTIMES_DIR, else <the binary's folder>/../share/sweetspot/runtimes
 // when sweetspot is installed (cmake --install), else the source tree's, fixed at build time.

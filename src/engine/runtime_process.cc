@@ -4,10 +4,13 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "engine/runtime_launch.h"
 
 namespace sweetspot::engine {
+
+using engine_api::FunctionConfig;
+using engine_api::kMaxOpenFiles;
 
 RuntimeProcess::~RuntimeProcess() {
   if (process_ && !exit_status()) {

@@ -10,7 +10,7 @@
 #include <optional>
 
 #include "engine/environment_variables.h"
-#include "engine/function_config.h"
+#include "engine_api/function_config.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/process.h"
 #include "util/clock.h"
@@ -32,7 +32,7 @@ class RuntimeProcess {
   // runtime and its children hold the only write end: EOF once they are gone).
   // With --no-limits and no right to make a mount namespace, it runs on the
   // host's own paths and /tmp instead of Lambda's.
-  util::Result<util::UniqueFd> spawn(const FunctionConfig& config, const RuntimeSite& site);
+  util::Result<util::UniqueFd> spawn(const engine_api::FunctionConfig& config, const RuntimeSite& site);
 
   pid_t pid() const { return pid_; }
   int pidfd() const { return process_ ? process_->pidfd() : -1; }

@@ -7,10 +7,17 @@
 #include <set>
 #include <vector>
 
-#include "engine/config_checks.h"
+#include "engine_api/config_checks.h"
 #include "engine/function_definition.h"
 
 namespace sweetspot::engine {
+
+using engine_api::Architecture;
+using engine_api::environment_variable_problem;
+using engine_api::memory_problem;
+using engine_api::timeout_problem;
+using engine_api::tmp_problem;
+
 namespace {
 
 constexpr std::string_view kFunctionType = "AWS::Serverless::Function";

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/backend.h"
+#include "engine_api/backend.h"
 #include "util/error.h"
 
 namespace sweetspot::engine {
@@ -21,7 +21,7 @@ struct TemplateFunction {
   std::optional<int> memory_mb;
   std::optional<double> timeout_s;
   std::optional<int> tmp_mb;
-  std::optional<Architecture> architecture;
+  std::optional<engine_api::Architecture> architecture;
   std::map<std::string, std::string> environment;
   std::vector<std::filesystem::path> layers;  // Globals' first, then the function's own
   // Variables whose value is an intrinsic function sweetspot cannot evaluate

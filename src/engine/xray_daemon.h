@@ -37,7 +37,7 @@ struct XRayCounts {
 
 // The segments one invoke's function sent, and how many of its were dropped.
 struct CollectedTrace {
-  std::vector<TraceSegment> segments;
+  std::vector<engine_api::TraceSegment> segments;
   uint64_t dropped = 0;  // past the invoke's limit
 };
 

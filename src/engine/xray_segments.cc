@@ -5,6 +5,10 @@
 #include <nlohmann/json.hpp>
 
 namespace sweetspot::engine {
+
+using engine_api::SegmentKind;
+using engine_api::TraceSegment;
+
 namespace {
 
 using nlohmann::json;

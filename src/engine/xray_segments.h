@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine_api/trace_segment.h"
 #include "util/error.h"
 
 namespace sweetspot::engine {
@@ -24,33 +25,8 @@ inline constexpr std::size_t kMaxXRayDatagramBytes = 64'000;
 // the trace header) and sends its own subsegments as children of it.
 inline constexpr std::string_view kFunctionOrigin = "AWS::Lambda::Function";
 inline constexpr std::string_view kInitializationPhase = "Initialization";
-inline constexpr std::string_view kInvocationPhase = "Invocation";
+inline constexpr std::string_view kInvocationPhase = "engine_api::Invocation";
 inline constexpr std::string_view kOverheadPhase = "Overhead";
-
-enum class SegmentKind { kSegment, kSubsegment };
-
-// One segment or subsegment, flattened: nested `subsegments` become their own
-// entries whose parent_id names the entity that held them.
-struct TraceSegment {
-  SegmentKind kind = SegmentKind::kSubsegment;
-  std::string id;         // 16 hex digits
-  std::string trace_id;   // "1-<8 hex>-<24 hex>" (a subsegment sent alone carries it; a nested one inherits it)
-  std::string parent_id;  // empty for a root segment
-  std::string name;
-  std::string namespace_name;  // "aws" (AWS SDK calls), "remote" (HTTP calls) or empty
-  std::string origin;          // e.g. "AWS::Lambda::Function" on segments
-  double start_time = 0;  // epoch seconds, as the documents carry them
-  double end_time = 0;    // 0 while in progress
-  bool in_progress = false;
-  bool error = false;  // 4xx
-  bool fault = false;  // 5xx or an exception
-
-  // True for the function's segment and its Initialization / Invocation /
-  // Overhead phases (the engine's records), false for what the function sent.
-  bool recorded_by_lambda = false;
-
-  double duration_ms() const { return in_progress || end_time < start_time ? 0 : (end_time - start_time) * 1000.0; }
-};
 
 // Why a datagram was dropped; each is counted by the daemon.
 enum class DatagramProblem {
@@ -72,7 +48,7 @@ inline constexpr std::size_t kMaxEntitiesPerDatagram = 256;
 inline constexpr int kMaxNestingDepth = 32;
 
 // Parses one datagram. Pure (no I/O, no globals): the fuzz target calls it directly.
-std::expected<std::vector<TraceSegment>, DatagramError> parse_xray_datagram(std::string_view datagram);
+std::expected<std::vector<engine_api::TraceSegment>, DatagramError> parse_xray_datagram(std::string_view datagram);
 
 // "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 // -> "1-5759e988-bd862e3fe1be46a994272793"; empty when there is no Root.

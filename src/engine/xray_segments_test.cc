@@ -5,6 +5,10 @@
 #include <string>
 
 namespace sweetspot::engine {
+
+using engine_api::SegmentKind;
+using engine_api::TraceSegment;
+
 namespace {
 
 std::string datagram(std::string_view doc) { return std::string(kXRayDaemonHeader) + "\n" + std::string(doc); }

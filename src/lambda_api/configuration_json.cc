@@ -5,7 +5,7 @@
 namespace sweetspot::lambda_api {
 
 nlohmann::json function_configuration_json(const FunctionRegistry& registry, const Resolved& f) {
-  const engine::FunctionConfig& c = f.state.config;
+  const engine_api::FunctionConfig& c = f.state.config;
   // An unqualified request answers with the unqualified ARN; a version or alias with its own.
   const std::optional<std::string> arn_qualifier =
       f.version == kLatest && (!f.qualifier || *f.qualifier == kLatest) ? std::nullopt
@@ -27,7 +27,7 @@ nlohmann::json function_configuration_json(const FunctionRegistry& registry, con
       {"State", "Active"},
       {"LastUpdateStatus", "Successful"},
       {"PackageType", "Zip"},
-      {"Architectures", {engine::to_string(c.architecture)}},
+      {"Architectures", {engine_api::to_string(c.architecture)}},
       {"EphemeralStorage", {{"Size", c.tmp_mb}}},
   };
   if (!c.environment.empty()) j["Environment"] = {{"Variables", c.environment}};

@@ -7,7 +7,7 @@
 #include <regex>
 #include <set>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "lambda_api/configuration_json.h"
 
 namespace sweetspot::lambda_api {
@@ -175,11 +175,11 @@ std::expected<ApiResponse, ApiError> update_configuration(FunctionRegistry& regi
     return std::unexpected(ok.error());
   }
   ConfigurationUpdate update;
-  auto memory = int_member(body, "MemorySize", engine::kMinMemoryMb, engine::kMaxMemoryMb, "MB");
+  auto memory = int_member(body, "MemorySize", engine_api::kMinMemoryMb, engine_api::kMaxMemoryMb, "MB");
   if (!memory) return std::unexpected(memory.error());
   update.memory_mb = *memory;
-  auto timeout = int_member(body, "Timeout", static_cast<int>(engine::kMinTimeoutS),
-                            static_cast<int>(engine::kMaxTimeoutS), "seconds");
+  auto timeout = int_member(body, "Timeout", static_cast<int>(engine_api::kMinTimeoutS),
+                            static_cast<int>(engine_api::kMaxTimeoutS), "seconds");
   if (!timeout) return std::unexpected(timeout.error());
   update.timeout_s = *timeout;
   if (body.contains("EphemeralStorage") && !body["EphemeralStorage"].is_null()) {
@@ -187,7 +187,7 @@ std::expected<ApiResponse, ApiError> update_configuration(FunctionRegistry& regi
     if (!storage.is_object() || !storage.contains("Size")) {
       return std::unexpected(invalid("'EphemeralStorage' must be {\"Size\": MB}"));
     }
-    auto size = int_member(storage, "Size", engine::kMinTmpMb, engine::kMaxTmpMb, "MB");
+    auto size = int_member(storage, "Size", engine_api::kMinTmpMb, engine_api::kMaxTmpMb, "MB");
     if (!size) return std::unexpected(size.error());
     update.tmp_mb = *size;
   }

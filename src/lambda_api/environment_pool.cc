@@ -48,14 +48,14 @@ ApiError EnvironmentPool::stopping_error() {
                   {}};
 }
 
-engine::Invocation EnvironmentPool::environment_failed(const Resolved& target, const std::string& why) const {
+engine_api::Invocation EnvironmentPool::environment_failed(const Resolved& target, const std::string& why) const {
   // Lambda answers an environment that cannot start (a broken runtime, a missing
   // bootstrap) with a function error, not a service error: callers do not retry it.
-  engine::Invocation inv;
+  engine_api::Invocation inv;
   inv.request_id = engine::new_request_id();
   inv.memory_mb = target.state.config.memory_mb;
-  inv.start = engine::StartKind::kCold;
-  inv.outcome = engine::Outcome::kInitError;
+  inv.start = engine_api::StartKind::kCold;
+  inv.outcome = engine_api::Outcome::kInitError;
   inv.error_type = "Runtime.Unknown";
   inv.error_message = fmt::format("could not start an execution environment for {}: {}", target.function_name, why);
   inv.response = nlohmann::json{{"errorType", inv.error_type}, {"errorMessage", inv.error_message}}.dump(
@@ -65,7 +65,7 @@ engine::Invocation EnvironmentPool::environment_failed(const Resolved& target, c
   return inv;
 }
 
-std::string environment_key(const engine::FunctionConfig& c) {
+std::string environment_key(const engine_api::FunctionConfig& c) {
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& layer : c.layers) layers.push_back(layer.string());
   return nlohmann::json{{"name", c.name},
@@ -119,7 +119,7 @@ int EnvironmentPool::busy_count() const {
   return busy_;
 }
 
-std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolved& target,
+std::expected<engine_api::Invocation, ApiError> EnvironmentPool::invoke(const Resolved& target,
                                                                     const engine::InvokeInput& input,
                                                                     Admission admission) {
   const std::string slot = slot_of(target.function_name, target.version);
@@ -175,7 +175,7 @@ std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolv
     capacity_.notify_all();
   };
   if (!env) {
-    engine::FunctionConfig config = target.state.config;
+    engine_api::FunctionConfig config = target.state.config;
     config.version = target.version;  // START lines name the version that runs, not $LATEST
     auto created = engine::ExecutionEnvironment::create(config, environment_options());
     if (!created) {
@@ -187,7 +187,7 @@ std::expected<engine::Invocation, ApiError> EnvironmentPool::invoke(const Resolv
                                                     : fmt::format("{}:{}", target.function_name, target.version));
   }
 
-  engine::Invocation invocation = env->invoke(input);
+  engine_api::Invocation invocation = env->invoke(input);
 
   {
     std::lock_guard lock(mutex_);

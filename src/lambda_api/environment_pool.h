@@ -40,7 +40,7 @@ class EnvironmentPool {
   EnvironmentPool(const EnvironmentPool&) = delete;
   EnvironmentPool& operator=(const EnvironmentPool&) = delete;
 
-  std::expected<engine::Invocation, ApiError> invoke(const Resolved& target, const engine::InvokeInput& input,
+  std::expected<engine_api::Invocation, ApiError> invoke(const Resolved& target, const engine::InvokeInput& input,
                                                      Admission admission);
   // Idle environments of this version go now; busy ones when their invoke ends.
   void retire(std::string_view function_name, std::string_view version);
@@ -77,7 +77,7 @@ class EnvironmentPool {
   explicit EnvironmentPool(PoolOptions options) : options_(std::move(options)), log_(options_.engine.events) {}
   engine::EnvironmentOptions environment_options() const;
   void shut_down(std::unique_ptr<engine::ExecutionEnvironment> env);  // and forget its log label
-  engine::Invocation environment_failed(const Resolved& target, const std::string& why) const;
+  engine_api::Invocation environment_failed(const Resolved& target, const std::string& why) const;
   static ApiError stopping_error();
 
   PoolOptions options_;
@@ -93,6 +93,6 @@ class EnvironmentPool {
 
 // Everything in a configuration that an environment is started with: two
 // configurations with the same key can share environments.
-std::string environment_key(const engine::FunctionConfig& config);
+std::string environment_key(const engine_api::FunctionConfig& config);
 
 }  // namespace sweetspot::lambda_api

@@ -32,19 +32,19 @@ std::unique_ptr<EnvironmentPool> make_pool(int max_concurrency) {
   return pool ? std::move(*pool) : nullptr;
 }
 
-engine::Invocation invoke_ok(EnvironmentPool& pool, const Resolved& target, const std::string& payload = "{}") {
+engine_api::Invocation invoke_ok(EnvironmentPool& pool, const Resolved& target, const std::string& payload = "{}") {
   auto inv = pool.invoke(target, engine::InvokeInput(payload), Admission::kRejectWhenBusy);
   EXPECT_TRUE(inv.has_value()) << (inv ? "" : inv.error().message);
   EXPECT_TRUE(inv && inv->ok()) << (inv ? inv->response : "");
-  return inv ? *inv : engine::Invocation{};
+  return inv ? *inv : engine_api::Invocation{};
 }
 
 TEST(EnvironmentPool, ReusesAWarmEnvironmentOfTheSameConfiguration) {
   SWEETSPOT_REQUIRE_CGROUPS(host);
   auto pool = make_pool(4);
   ASSERT_TRUE(pool);
-  EXPECT_EQ(invoke_ok(*pool, ops("$LATEST", 128)).start, engine::StartKind::kCold);
-  EXPECT_EQ(invoke_ok(*pool, ops("$LATEST", 128)).start, engine::StartKind::kWarm);
+  EXPECT_EQ(invoke_ok(*pool, ops("$LATEST", 128)).start, engine_api::StartKind::kCold);
+  EXPECT_EQ(invoke_ok(*pool, ops("$LATEST", 128)).start, engine_api::StartKind::kWarm);
   EXPECT_EQ(pool->idle_count(), 1u);
   const auto groups = engine::testing::cgroups_of(host, ::getpid());
   EXPECT_FALSE(groups.empty());
@@ -56,7 +56,7 @@ TEST(EnvironmentPool, AnEnvironmentOfAVersionNamesItInStartAndItsEnvironment) {
   SWEETSPOT_REQUIRE_CGROUPS(host);
   auto pool = make_pool(2);
   ASSERT_TRUE(pool);
-  const engine::Invocation inv = invoke_ok(*pool, ops("4", 128), R"({"op": "env"})");
+  const engine_api::Invocation inv = invoke_ok(*pool, ops("4", 128), R"({"op": "env"})");
   EXPECT_NE(inv.log_tail.find("Version: 4\n"), std::string::npos) << inv.log_tail;
   EXPECT_EQ(inv.log_tail.find("$LATEST"), std::string::npos) << inv.log_tail;
   const auto vars = nlohmann::json::parse(inv.response);
@@ -70,8 +70,8 @@ TEST(EnvironmentPool, AChangedConfigurationReplacesTheEnvironment) {
   auto pool = make_pool(4);
   ASSERT_TRUE(pool);
   invoke_ok(*pool, ops("$LATEST", 128));
-  const engine::Invocation after = invoke_ok(*pool, ops("$LATEST", 256));
-  EXPECT_EQ(after.start, engine::StartKind::kCold);
+  const engine_api::Invocation after = invoke_ok(*pool, ops("$LATEST", 256));
+  EXPECT_EQ(after.start, engine_api::StartKind::kCold);
   EXPECT_EQ(after.memory_mb, 256);
   EXPECT_EQ(pool->idle_count(), 1u);  // the 128 MB one was shut down
 }
@@ -82,11 +82,11 @@ TEST(EnvironmentPool, VersionsKeepTheirOwnWarmEnvironments) {
   ASSERT_TRUE(pool);
   invoke_ok(*pool, ops("1", 128));
   invoke_ok(*pool, ops("$LATEST", 256));
-  EXPECT_EQ(invoke_ok(*pool, ops("1", 128)).start, engine::StartKind::kWarm);
-  EXPECT_EQ(invoke_ok(*pool, ops("$LATEST", 256)).start, engine::StartKind::kWarm);
+  EXPECT_EQ(invoke_ok(*pool, ops("1", 128)).start, engine_api::StartKind::kWarm);
+  EXPECT_EQ(invoke_ok(*pool, ops("$LATEST", 256)).start, engine_api::StartKind::kWarm);
   pool->retire("ops", "1");
   EXPECT_EQ(pool->idle_count(), 1u);
-  EXPECT_EQ(invoke_ok(*pool, ops("1", 128)).start, engine::StartKind::kCold);
+  EXPECT_EQ(invoke_ok(*pool, ops("1", 128)).start, engine_api::StartKind::kCold);
 }
 
 TEST(EnvironmentPool, ThrottlesOverMaxConcurrency) {
@@ -111,7 +111,7 @@ TEST(EnvironmentPool, ANewEnvironmentEvictsTheLeastRecentlyUsedIdleOneAtTheLimit
   invoke_ok(*pool, ops("1", 128));
   invoke_ok(*pool, ops("2", 128));
   EXPECT_EQ(pool->idle_count(), 1u);
-  EXPECT_EQ(invoke_ok(*pool, ops("1", 128)).start, engine::StartKind::kCold);
+  EXPECT_EQ(invoke_ok(*pool, ops("1", 128)).start, engine_api::StartKind::kCold);
 }
 
 TEST(EnvironmentPool, AnEnvironmentThatCannotStartIsAFunctionErrorNotAServiceError) {

@@ -6,7 +6,7 @@
 #include <cctype>
 #include <fmt/format.h>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 
 namespace sweetspot::lambda_api {
 namespace {
@@ -47,7 +47,7 @@ util::Result<std::unique_ptr<HttpServer>> HttpServer::create(Service& service, c
   // TCP_NODELAY, Nagle holds the body back until the client's delayed ACK (~40 ms).
   s.set_tcp_nodelay(true);
   // httplib reads and drops a body whose Content-Length is over this, and answers 413 itself.
-  s.set_payload_max_length(static_cast<size_t>(engine::kMaxPayloadBytes));
+  s.set_payload_max_length(static_cast<size_t>(engine_api::kMaxPayloadBytes));
 
   Service* svc = &service;
   // Requests without a body-reading handler (GET, DELETE).
@@ -65,7 +65,7 @@ util::Result<std::unique_ptr<HttpServer>> HttpServer::create(Service& service, c
       std::string body;
       bool too_large = false;
       const bool read = reader([&](const char* data, size_t length) {
-        if (body.size() + length > static_cast<size_t>(engine::kMaxPayloadBytes)) {
+        if (body.size() + length > static_cast<size_t>(engine_api::kMaxPayloadBytes)) {
           too_large = true;
           body.clear();
           body.shrink_to_fit();
@@ -97,7 +97,7 @@ util::Result<std::unique_ptr<HttpServer>> HttpServer::create(Service& service, c
     if (res.status == 413) {
       error = {ErrorCode::kRequestTooLarge,
                fmt::format("Request must be smaller than {} bytes for the InvokeFunction operation",
-                           engine::kMaxPayloadBytes),
+                           engine_api::kMaxPayloadBytes),
                {}};
     } else if (res.status == 404 || res.status == 405) {
       error = {ErrorCode::kUnknownOperation, "sweetspot serve does not answer this method", {}};

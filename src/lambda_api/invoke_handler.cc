@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "util/base64.h"
 
 namespace sweetspot::lambda_api {
@@ -32,10 +32,10 @@ std::expected<ApiResponse, ApiError> handle_invoke(const FunctionRegistry& regis
   if (log_type != "None" && log_type != "Tail") {
     return std::unexpected(invalid(fmt::format("X-Amz-Log-Type '{}' is not valid: use None or Tail", log_type)));
   }
-  if (request.body_too_large || request.body.size() > static_cast<size_t>(engine::kMaxPayloadBytes)) {
+  if (request.body_too_large || request.body.size() > static_cast<size_t>(engine_api::kMaxPayloadBytes)) {
     return std::unexpected(ApiError{
         ErrorCode::kRequestTooLarge,
-        fmt::format("Request must be smaller than {} bytes for the InvokeFunction operation", engine::kMaxPayloadBytes),
+        fmt::format("Request must be smaller than {} bytes for the InvokeFunction operation", engine_api::kMaxPayloadBytes),
         {}});
   }
   std::string payload = request.body.empty() ? "{}" : request.body;

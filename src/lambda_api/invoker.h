@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "engine/execution_environment.h"
-#include "engine/invocation.h"
+#include "engine_api/invocation.h"
 #include "lambda_api/api_error.h"
 #include "lambda_api/registry.h"
 
@@ -18,7 +18,7 @@ class Invoker {
   virtual ~Invoker() = default;
   // A synchronous invoke (RequestResponse). TooManyRequestsException when no
   // environment can take it now.
-  virtual std::expected<engine::Invocation, ApiError> invoke(const Resolved& target, const engine::InvokeInput& input) = 0;
+  virtual std::expected<engine_api::Invocation, ApiError> invoke(const Resolved& target, const engine::InvokeInput& input) = 0;
   // An Event invoke: queued, run in the background; an error only when it cannot be queued.
   virtual std::expected<void, ApiError> enqueue_event(const Resolved& target, std::string payload) = 0;
   // The configuration of `version` changed or the version was deleted: its warm

@@ -14,7 +14,7 @@ util::Result<std::unique_ptr<LocalInvoker>> LocalInvoker::create(
 
 LocalInvoker::~LocalInvoker() { shutdown(); }
 
-std::expected<engine::Invocation, ApiError> LocalInvoker::invoke(const Resolved& target,
+std::expected<engine_api::Invocation, ApiError> LocalInvoker::invoke(const Resolved& target,
                                                                  const engine::InvokeInput& input) {
   return pool_->invoke(target, input, Admission::kRejectWhenBusy);
 }

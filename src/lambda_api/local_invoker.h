@@ -19,7 +19,7 @@ class LocalInvoker : public Invoker {
                                                             std::function<void(const std::string&)> on_event_failure);
   ~LocalInvoker() override;
 
-  std::expected<engine::Invocation, ApiError> invoke(const Resolved& target, const engine::InvokeInput& input) override;
+  std::expected<engine_api::Invocation, ApiError> invoke(const Resolved& target, const engine::InvokeInput& input) override;
   std::expected<void, ApiError> enqueue_event(const Resolved& target, std::string payload) override;
   void retire(std::string_view function_name, std::string_view version) override;
 

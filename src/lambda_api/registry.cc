@@ -35,7 +35,7 @@ std::string lambda_timestamp_now() {
 FunctionRegistry::FunctionRegistry(std::string region, std::string account_id)
     : region_(std::move(region)), account_id_(std::move(account_id)) {}
 
-util::Result<void> FunctionRegistry::add(engine::FunctionConfig config) {
+util::Result<void> FunctionRegistry::add(engine_api::FunctionConfig config) {
   std::lock_guard lock(mutex_);
   if (functions_.contains(config.name)) {
     return util::fail(fmt::format("two functions are named '{}': each function served needs its own name", config.name));

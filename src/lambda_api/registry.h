@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/function_config.h"
+#include "engine_api/function_config.h"
 #include "lambda_api/api_error.h"
 #include "util/error.h"
 
@@ -23,7 +23,7 @@ inline constexpr const char* kLatest = "$LATEST";
 
 // One configuration: $LATEST's current one, or a published version's.
 struct FunctionState {
-  engine::FunctionConfig config;
+  engine_api::FunctionConfig config;
   std::string description;
   std::string revision_id;
   std::string last_modified;  // as Lambda writes it: 2026-11-28T01:02:03.000+0000
@@ -65,7 +65,7 @@ class FunctionRegistry {
   explicit FunctionRegistry(std::string region = "us-east-1", std::string account_id = "123456789012");
 
   // Fails when a function of that name is already registered.
-  util::Result<void> add(engine::FunctionConfig config);
+  util::Result<void> add(engine_api::FunctionConfig config);
 
   const std::string& region() const { return region_; }
   std::string function_arn(std::string_view name, const std::optional<std::string>& qualifier = std::nullopt) const;

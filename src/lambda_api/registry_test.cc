@@ -9,7 +9,7 @@ namespace {
 
 std::unique_ptr<FunctionRegistry> registry_with(const std::string& name) {
   auto registry = std::make_unique<FunctionRegistry>("eu-west-1");
-  engine::FunctionConfig config;
+  engine_api::FunctionConfig config;
   config.name = name;
   config.memory_mb = 256;
   EXPECT_TRUE(registry->add(config).has_value());
@@ -19,7 +19,7 @@ std::unique_ptr<FunctionRegistry> registry_with(const std::string& name) {
 TEST(Registry, RefusesTwoFunctionsOfOneName) {
   auto owned = registry_with("fn");
   FunctionRegistry& registry = *owned;
-  engine::FunctionConfig again;
+  engine_api::FunctionConfig again;
   again.name = "fn";
   auto added = registry.add(again);
   ASSERT_FALSE(added.has_value());

@@ -8,7 +8,7 @@ namespace {
 // Starts nothing: the fuzz target exercises the API, not the engine.
 class NoEnvironmentInvoker : public Invoker {
  public:
-  std::expected<engine::Invocation, ApiError> invoke(const Resolved&, const engine::InvokeInput&) override {
+  std::expected<engine_api::Invocation, ApiError> invoke(const Resolved&, const engine::InvokeInput&) override {
     return std::unexpected(ApiError{ErrorCode::kService, "the fuzz target starts no execution environment", {}});
   }
   std::expected<void, ApiError> enqueue_event(const Resolved&, std::string) override { return {}; }
@@ -51,7 +51,7 @@ std::optional<ApiRequest> parse_raw_request(std::string_view bytes) {
 int fuzz_one_request(const uint8_t* data, size_t size) {
   static FunctionRegistry* registry = [] {
     auto* r = new FunctionRegistry();
-    engine::FunctionConfig config;
+    engine_api::FunctionConfig config;
     config.name = "fuzzed";
     config.code_dir = "/nonexistent";
     (void)r->add(config);

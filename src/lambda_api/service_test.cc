@@ -16,14 +16,14 @@ using nlohmann::json;
 
 class RecordingInvoker : public Invoker {
  public:
-  std::expected<engine::Invocation, ApiError> invoke(const Resolved& target, const engine::InvokeInput& input) override {
+  std::expected<engine_api::Invocation, ApiError> invoke(const Resolved& target, const engine::InvokeInput& input) override {
     invoked.push_back(target);
     payloads.push_back(input.payload);
     if (busy) return std::unexpected(ApiError{ErrorCode::kTooManyRequests, "busy", "ConcurrentInvocationLimitExceeded"});
-    engine::Invocation inv;
+    engine_api::Invocation inv;
     inv.request_id = "req-1";
     inv.outcome = outcome;
-    inv.response = outcome == engine::Outcome::kSuccess ? input.payload : R"({"errorType":"Boom","errorMessage":"x"})";
+    inv.response = outcome == engine_api::Outcome::kSuccess ? input.payload : R"({"errorType":"Boom","errorMessage":"x"})";
     inv.log_tail = log;
     return inv;
   }
@@ -38,7 +38,7 @@ class RecordingInvoker : public Invoker {
 
   std::vector<Resolved> invoked, events;
   std::vector<std::string> payloads, retired;
-  engine::Outcome outcome = engine::Outcome::kSuccess;
+  engine_api::Outcome outcome = engine_api::Outcome::kSuccess;
   std::string log = "START RequestId: req-1 Version: $LATEST\nEND RequestId: req-1\nREPORT RequestId: req-1\n";
   bool busy = false;
 };
@@ -46,7 +46,7 @@ class RecordingInvoker : public Invoker {
 class ServiceTest : public ::testing::Test {
  protected:
   ServiceTest() {
-    engine::FunctionConfig config;
+    engine_api::FunctionConfig config;
     config.name = "fn";
     config.memory_mb = 256;
     config.runtime_id = "python3.12";
@@ -102,7 +102,7 @@ TEST_F(ServiceTest, AnEmptyPayloadIsAnEmptyObject) {
 }
 
 TEST_F(ServiceTest, FunctionErrorIsStill200WithTheErrorHeader) {
-  invoker.outcome = engine::Outcome::kFunctionError;
+  invoker.outcome = engine_api::Outcome::kFunctionError;
   const ApiResponse r = call("POST", "/2015-03-31/functions/fn/invocations", "{}");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(header(r, "X-Amz-Function-Error"), "Unhandled");
@@ -228,7 +228,7 @@ TEST_F(ServiceTest, ListAndGetFunction) {
 
 TEST_F(ServiceTest, ListsArePagedByMarkerAndMaxItems) {
   for (const char* name : {"fn2", "fn3"}) {
-    engine::FunctionConfig config;
+    engine_api::FunctionConfig config;
     config.name = name;
     ASSERT_TRUE(registry.add(config));
   }

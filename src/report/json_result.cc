@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "util/base64.h"
 #include "report/trace_view.h"
 #include "util/file.h"
@@ -81,12 +81,12 @@ json model_json(const tuner::TuneResult& r) {
   // measurements (which the model passes through).
   // Sizes below the smallest that worked are flagged: the model cannot know
   // whether they fit in memory.
-  int smallest_working = engine::kMaxMemoryMb + 1;
+  int smallest_working = engine_api::kMaxMemoryMb + 1;
   for (const auto& s : r.sizes) {
     if (s.feasible) smallest_working = std::min(smallest_working, s.memory_mb);
   }
   json curve = json::array();
-  for (int mb = engine::kMinMemoryMb; mb <= engine::kMaxMemoryMb; mb += 64) {
+  for (int mb = engine_api::kMinMemoryMb; mb <= engine_api::kMaxMemoryMb; mb += 64) {
     const auto p = tuner::predict(m, r.prices, mb, r.plan.tmp_mb);
     curve.push_back({{"memoryMb", mb},
                      {"durationMs", p.duration_ms},
@@ -185,7 +185,7 @@ json to_json(const tuner::TuneResult& r) {
       {"sizes", sizes},
       {"prices",
        {{"region", r.prices.region},
-        {"architecture", engine::to_string(r.prices.architecture)},
+        {"architecture", engine_api::to_string(r.prices.architecture)},
         {"gbSecondTiers", tiers},
         {"gbSecondPriceUsed", r.prices.gb_second()},
         {"request", r.prices.request},
@@ -196,12 +196,12 @@ json to_json(const tuner::TuneResult& r) {
         {"source", r.prices.source}}},
       {"run",
        {{"backend", r.backend},
-        {"architecture", engine::to_string(r.architecture)},
+        {"architecture", engine_api::to_string(r.architecture)},
         {"memory", plan.selection == tuner::SizeSelection::kAuto ? json("auto") : json(plan.memory_sizes)},
         {"num", plan.num},
         {"payloads", plan.payloads.size()},
         {"discardTopBottom", plan.discard_top_bottom},
-        {"coldStarts", plan.start == engine::StartPolicy::kColdEveryTime},
+        {"coldStarts", plan.start == engine_api::StartPolicy::kColdEveryTime},
         {"parallel", plan.parallel},
         {"invocations", r.invocations},
         {"lambdaCost", r.lambda_cost},

@@ -37,7 +37,7 @@ TEST(Visualization, EncodesSortedInt16SizesAndFloat32DurationsAndCosts) {
 
 tuner::TuneResult run(tuner::Plan plan, tuner::testing::Curve curve) {
   tuner::testing::FakeBackend backend(curve);
-  const auto prices = tuner::PriceTable::builtin()->lookup("us-east-1", engine::Architecture::kX86_64).value();
+  const auto prices = tuner::PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value();
   return tuner::tune(backend, plan, prices, nullptr).value();
 }
 

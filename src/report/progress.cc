@@ -14,13 +14,13 @@ void ProgressBar::on_start(int planned) {
   draw();
 }
 
-void ProgressBar::on_size_start(int memory_mb, const engine::SizeSupport&) {
+void ProgressBar::on_size_start(int memory_mb, const engine_api::SizeSupport&) {
   std::lock_guard lock(mutex_);
   current_mb_ = memory_mb;
   draw();
 }
 
-void ProgressBar::on_invocation(const engine::Invocation& invocation) {
+void ProgressBar::on_invocation(const engine_api::Invocation& invocation) {
   std::lock_guard lock(mutex_);
   ++done_;
   if (!invocation.ok()) ++failed_;

@@ -15,8 +15,8 @@ class ProgressBar : public tuner::TuneObserver {
   explicit ProgressBar(std::ostream& out, int width = 30) : out_(out), width_(width) {}
 
   void on_start(int planned) override;
-  void on_size_start(int memory_mb, const engine::SizeSupport& support) override;
-  void on_invocation(const engine::Invocation& invocation) override;
+  void on_size_start(int memory_mb, const engine_api::SizeSupport& support) override;
+  void on_invocation(const engine_api::Invocation& invocation) override;
   void on_size_done(const tuner::SizeResult& result) override;
   // Clears the line so the result starts on a clean one.
   void finish();

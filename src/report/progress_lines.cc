@@ -15,7 +15,7 @@ void ProgressLines::on_start(int planned) {
   invokes_done_ = failed_ = tenths_shown_ = 0;
 }
 
-void ProgressLines::on_invocation(const engine::Invocation& invocation) {
+void ProgressLines::on_invocation(const engine_api::Invocation& invocation) {
   std::lock_guard lock(mutex_);
   ++invokes_done_;
   if (!invocation.ok()) ++failed_;

@@ -16,7 +16,7 @@ class ProgressLines : public tuner::TuneObserver {
   explicit ProgressLines(std::ostream& out) : out_(out) {}
 
   void on_start(int planned) override;
-  void on_invocation(const engine::Invocation& invocation) override;
+  void on_invocation(const engine_api::Invocation& invocation) override;
   void on_size_done(const tuner::SizeResult& result) override;
 
   // The line for a finished size (without the newline), for tests.

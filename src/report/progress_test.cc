@@ -12,9 +12,9 @@ TEST(ProgressBar, CountsInvokesAndFailuresAndClearsItsLine) {
   ProgressBar bar(out, 10);
   bar.on_start(4);
   bar.on_size_start(512, {});
-  engine::Invocation ok;
-  engine::Invocation failed;
-  failed.outcome = engine::Outcome::kTimeout;
+  engine_api::Invocation ok;
+  engine_api::Invocation failed;
+  failed.outcome = engine_api::Outcome::kTimeout;
   bar.on_invocation(ok);
   bar.on_invocation(failed);
   EXPECT_EQ(bar.line(), "[=====     ] 2/4 invokes, 0 sizes done, now 512 MB, 1 failed");

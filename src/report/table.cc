@@ -36,7 +36,7 @@ std::string render_table(const tuner::TuneResult& r) {
       out += fmt::format("{} {:>9} {:>7}   {}\n", mark, mb(s.memory_mb), ok, s.infeasible_reason);
       continue;
     }
-    const tuner::Summary& d = r.plan.start == engine::StartPolicy::kWarm && s.warm_duration.count > 0
+    const tuner::Summary& d = r.plan.start == engine_api::StartPolicy::kWarm && s.warm_duration.count > 0
                                   ? s.warm_duration
                                   : s.duration;
     const double half_ci = (d.ci95_high - d.ci95_low) / 2;
@@ -54,7 +54,7 @@ std::string render_table(const tuner::TuneResult& r) {
 void write_report(std::ostream& out, const tuner::TuneResult& r) {
   bool any_warm = false;
   for (const auto& s : r.sizes) any_warm |= s.warm_duration.count > 0;
-  const bool warm = r.plan.start == engine::StartPolicy::kWarm && any_warm;
+  const bool warm = r.plan.start == engine_api::StartPolicy::kWarm && any_warm;
   out << render_table(r);
   out << fmt::format("  durations: {} invokes{}; avg = trimmed mean (discarding {:.0f}% at each end); "
                      "costs include the request charge\n",
@@ -90,7 +90,7 @@ void write_report(std::ostream& out, const tuner::TuneResult& r) {
     }
   }
   out << fmt::format("\nPrices: {} {}, {} per GB-second, {} per 1M requests ({})\n", r.prices.region,
-                     engine::to_string(r.prices.architecture), tuner::format_usd(r.prices.gb_second(), 6),
+                     engine_api::to_string(r.prices.architecture), tuner::format_usd(r.prices.gb_second(), 6),
                      tuner::format_usd(r.prices.request * 1e6), r.prices.source);
   out << fmt::format("This run: {} invokes, {} on Lambda; measured with {}\n", r.invocations,
                      tuner::format_usd(r.lambda_cost), r.backend);

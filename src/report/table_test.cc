@@ -11,7 +11,7 @@ namespace {
 
 tuner::TuneResult run(tuner::Plan plan, tuner::testing::Curve curve) {
   tuner::testing::FakeBackend backend(curve);
-  const auto prices = tuner::PriceTable::builtin()->lookup("us-east-1", engine::Architecture::kX86_64).value();
+  const auto prices = tuner::PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value();
   return tuner::tune(backend, plan, prices, nullptr).value();
 }
 

@@ -11,7 +11,7 @@
 namespace sweetspot::report {
 namespace {
 
-using engine::TraceSegment;
+using engine_api::TraceSegment;
 
 struct Layout {
   double t0 = 0, t1 = 0;  // the time line: earliest start, latest end
@@ -33,7 +33,7 @@ struct Layout {
 
 }  // namespace
 
-std::string render_waterfall(const engine::Invocation& inv, int bar_width) {
+std::string render_waterfall(const engine_api::Invocation& inv, int bar_width) {
   if (inv.trace.empty()) return {};
   Layout layout;
   layout.width = std::max(bar_width, 10);
@@ -94,7 +94,7 @@ std::string render_waterfall(const engine::Invocation& inv, int bar_width) {
   return out;
 }
 
-nlohmann::json trace_to_json(const engine::Invocation& inv) {
+nlohmann::json trace_to_json(const engine_api::Invocation& inv) {
   if (inv.trace.empty() && inv.trace_header.empty()) return nullptr;
   nlohmann::json segments = nlohmann::json::array();
   for (const auto& s : inv.trace) {
@@ -103,7 +103,7 @@ nlohmann::json trace_to_json(const engine::Invocation& inv) {
         {"name", s.name},
         {"trace_id", s.trace_id},
         {"parent_id", s.parent_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.parent_id)},
-        {"type", s.kind == engine::SegmentKind::kSegment ? "segment" : "subsegment"},
+        {"type", s.kind == engine_api::SegmentKind::kSegment ? "segment" : "subsegment"},
         {"start_time", s.start_time},
         {"end_time", s.in_progress ? nlohmann::json(nullptr) : nlohmann::json(s.end_time)},
         {"in_progress", s.in_progress},

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/invocation.h"
+#include "engine_api/invocation.h"
 #include "tuner/tuner.h"
 
 namespace sweetspot::report {
@@ -15,13 +15,13 @@ namespace sweetspot::report {
 // name, a bar placed on the invoke's time line `bar_width` columns wide, the
 // duration. Segments whose parent is not in the trace are shown at the top level.
 // Empty when the invoke has no trace.
-std::string render_waterfall(const engine::Invocation& inv, int bar_width = 40);
+std::string render_waterfall(const engine_api::Invocation& inv, int bar_width = 40);
 
 // {"header": "Root=...", "segments": [X-Ray segment documents, flattened:
 // id, name, trace_id, parent_id, type, namespace, origin, start_time, end_time,
 // in_progress, error, fault, plus duration_ms and recorded_by ("lambda" or
 // "function")], "droppedSubsegments": N}; null when the invoke has no trace.
-nlohmann::json trace_to_json(const engine::Invocation& inv);
+nlohmann::json trace_to_json(const engine_api::Invocation& inv);
 
 // The tuner's parts (X-Ray subsegments) per size: p50 per size, share of the
 // time at the recommended size, and the verdict. Empty without parts.

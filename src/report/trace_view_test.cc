@@ -6,8 +6,8 @@
 namespace sweetspot::report {
 namespace {
 
-using engine::SegmentKind;
-using engine::TraceSegment;
+using engine_api::SegmentKind;
+using engine_api::TraceSegment;
 
 TraceSegment seg(std::string id, std::string parent, std::string name, double start, double end) {
   TraceSegment s;
@@ -21,8 +21,8 @@ TraceSegment seg(std::string id, std::string parent, std::string name, double st
   return s;
 }
 
-engine::Invocation traced() {
-  engine::Invocation inv;
+engine_api::Invocation traced() {
+  engine_api::Invocation inv;
   inv.trace_header = "Root=1-6560a1b2-0123456789abcdef01234567;Parent=f000000000000001;Sampled=1";
   inv.trace.push_back(seg("f000000000000001", "", "my-function", 100.0, 100.4));
   inv.trace.back().recorded_by_lambda = true;
@@ -68,7 +68,7 @@ TEST(TraceView, WaterfallNestsChildrenUnderTheirParentInStartOrder) {
 // (its end before its start) was converted to int out of range (undefined; on
 // x86 it drew at the left edge). It is drawn at the right edge.
 TEST(TraceView, SegmentsFarOffTheTimeLineStayInTheBar) {
-  engine::Invocation inv;
+  engine_api::Invocation inv;
   inv.trace.push_back(seg("f000000000000001", "", "my-function", 100.0, 100.4));
   inv.trace.push_back(seg("b000000000000002", "f000000000000001", "odd", 1e12, 5));
   const std::string out = render_waterfall(inv, 20);
@@ -77,8 +77,8 @@ TEST(TraceView, SegmentsFarOffTheTimeLineStayInTheBar) {
 }
 
 TEST(TraceView, NoTraceNoOutput) {
-  EXPECT_EQ(render_waterfall(engine::Invocation{}), "");
-  EXPECT_TRUE(trace_to_json(engine::Invocation{}).is_null());
+  EXPECT_EQ(render_waterfall(engine_api::Invocation{}), "");
+  EXPECT_TRUE(trace_to_json(engine_api::Invocation{}).is_null());
 }
 
 TEST(TraceView, JsonUsesXRayDocumentFields) {

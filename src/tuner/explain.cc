@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "tuner/tuner.h"
 #include "util/strings.h"
 
@@ -188,10 +188,10 @@ void explain(TuneResult& r) {
   }
 
   if (r.search) {
-    const int sweep_sizes = (engine::kMaxMemoryMb - engine::kMinMemoryMb) / 64 + 1;
+    const int sweep_sizes = (engine_api::kMaxMemoryMb - engine_api::kMinMemoryMb) / 64 + 1;
     std::string line = fmt::format(
         "Searched {}-{}: measured {} sizes ({} invokes, {:.0f}% of the {} a 64 MB sweep needs); {}.",
-        util::with_thousands(engine::kMinMemoryMb), mb(engine::kMaxMemoryMb), r.sizes.size(), r.invocations,
+        util::with_thousands(engine_api::kMinMemoryMb), mb(engine_api::kMaxMemoryMb), r.sizes.size(), r.invocations,
         100.0 * static_cast<double>(r.sizes.size()) / sweep_sizes, util::with_thousands(sweep_sizes * plan.num),
         r.search->stop_reason);
     r.reasoning.push_back(line);

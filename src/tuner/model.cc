@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "util/strings.h"
 
 namespace sweetspot::tuner {
@@ -131,14 +131,14 @@ double DurationModel::interpolate(const std::vector<double>& values, int memory_
 }
 
 double DurationModel::work_factor(int memory_mb) const {
-  return time_factor(engine::cpu_share(memory_mb), engine::visible_cores(memory_mb));
+  return time_factor(engine_api::cpu_share(memory_mb), engine_api::visible_cores(memory_mb));
 }
 
 double DurationModel::cpu_ms(int memory_mb) const { return interpolate(cpu_, memory_mb); }
 double DurationModel::wait_ms(int memory_mb) const { return std::max(0.0, interpolate(wait_, memory_mb)); }
 
 double DurationModel::duration_ms(int memory_mb) const {
-  const double work = cpu_ms(memory_mb) * time_factor(engine::cpu_share(memory_mb), engine::visible_cores(memory_mb));
+  const double work = cpu_ms(memory_mb) * time_factor(engine_api::cpu_share(memory_mb), engine_api::visible_cores(memory_mb));
   // A negative remainder can shorten the CPU part, never erase it.
   return std::max(work * 0.5, work + interpolate(wait_, memory_mb));
 }
@@ -148,7 +148,7 @@ double DurationModel::latency_ms(int memory_mb) const {
 }
 
 double DurationModel::cpu_fraction() const {
-  const int one_vcpu = static_cast<int>(engine::kMemoryMbPerVcpu);
+  const int one_vcpu = static_cast<int>(engine_api::kMemoryMbPerVcpu);
   // At one vCPU the CPU part takes its CPU time in wall time.
   const double cpu = cpu_ms(one_vcpu);
   const double total = cpu + wait_ms(one_vcpu);
@@ -163,11 +163,11 @@ WorkloadKind DurationModel::kind() const {
 }
 
 double DurationModel::useful_cpus() const {
-  const double fastest = duration_ms(engine::kMaxMemoryMb);
-  for (int m = engine::kMinMemoryMb; m <= engine::kMaxMemoryMb; m += 16) {
-    if (duration_ms(m) <= fastest * 1.05) return engine::cpu_share(m);
+  const double fastest = duration_ms(engine_api::kMaxMemoryMb);
+  for (int m = engine_api::kMinMemoryMb; m <= engine_api::kMaxMemoryMb; m += 16) {
+    if (duration_ms(m) <= fastest * 1.05) return engine_api::cpu_share(m);
   }
-  return engine::cpu_share(engine::kMaxMemoryMb);
+  return engine_api::cpu_share(engine_api::kMaxMemoryMb);
 }
 
 std::string DurationModel::describe() const {
@@ -189,7 +189,7 @@ std::string DurationModel::describe() const {
     return text + "; no size above one vCPU was measured, so it is assumed single-threaded";
   }
   const double useful = useful_cpus();
-  const int useful_mb = static_cast<int>(std::lround(useful * engine::kMemoryMbPerVcpu));
+  const int useful_mb = static_cast<int>(std::lround(useful * engine_api::kMemoryMbPerVcpu));
   if (serial_ >= 0.9) {
     text += fmt::format("; single-threaded ({:.0f}% of its CPU work is serial)", serial_ * 100);
     if (useful <= 1.1) return text + ", so it stops getting faster at about 1,769 MB (one vCPU)";
@@ -197,11 +197,11 @@ std::string DurationModel::describe() const {
     // (memory pressure) at the larger sizes measured.
     return text + fmt::format(", though it still got faster up to about {} MB: it waited or worked less there, "
                               "it did not use more cores",
-                              util::with_thousands(std::min(useful_mb, engine::kMaxMemoryMb)));
+                              util::with_thousands(std::min(useful_mb, engine_api::kMaxMemoryMb)));
   }
   return text + fmt::format("; {:.0f}% of its CPU work runs in parallel, so it keeps getting faster up to about "
                             "{:.1f} vCPUs ({} MB)",
-                            (1 - serial_) * 100, useful, util::with_thousands(std::min(useful_mb, engine::kMaxMemoryMb)));
+                            (1 - serial_) * 100, useful, util::with_thousands(std::min(useful_mb, engine_api::kMaxMemoryMb)));
 }
 
 }  // namespace sweetspot::tuner

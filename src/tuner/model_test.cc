@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "tuner/testing/fake_backend.h"
 
 namespace sweetspot::tuner {
@@ -16,8 +16,8 @@ std::vector<ModelPoint> measure(const Curve& c, std::vector<int> sizes, int host
   for (int m : sizes) {
     ModelPoint p;
     p.memory_mb = m;
-    p.cpus = std::min(engine::cpu_share(m), static_cast<double>(host_cores));
-    p.cores = std::min(engine::visible_cores(m), host_cores);
+    p.cpus = std::min(engine_api::cpu_share(m), static_cast<double>(host_cores));
+    p.cores = std::min(engine_api::visible_cores(m), host_cores);
     const double share = p.cpus;
     p.duration_ms = c.wait_ms + c.serial_cpu_ms / std::min(share, 1.0) + c.parallel_cpu_ms / std::min(share, double(p.cores));
     p.cpu_ms = c.serial_cpu_ms + c.parallel_cpu_ms;

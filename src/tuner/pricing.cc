@@ -11,7 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-const char* arch_key(engine::Architecture arch) { return engine::to_string(arch); }
+const char* arch_key(engine_api::Architecture arch) { return engine_api::to_string(arch); }
 
 util::Result<double> number_at(const json& object, const char* key, const std::string& where) {
   if (!object.contains(key)) return util::fail(fmt::format("{}: missing \"{}\"", where, key));
@@ -73,7 +73,7 @@ util::Result<PriceTable> PriceTable::parse(std::string_view text, std::string or
   // Validate every region and architecture now, so a bad file fails at start-up
   // with the entry named, not halfway through a run.
   for (const auto& [region, node] : root["regions"].items()) {
-    for (auto arch : {engine::Architecture::kX86_64, engine::Architecture::kArm64}) {
+    for (auto arch : {engine_api::Architecture::kX86_64, engine_api::Architecture::kArm64}) {
       auto prices = table.lookup(region, arch);
       if (!prices) return std::unexpected(prices.error());
     }
@@ -94,7 +94,7 @@ std::vector<std::string> PriceTable::regions() const {
   return names;
 }
 
-util::Result<Prices> PriceTable::lookup(std::string_view region, engine::Architecture arch) const {
+util::Result<Prices> PriceTable::lookup(std::string_view region, engine_api::Architecture arch) const {
   const json& root = root_;
   const json& regions = root["regions"];
   const std::string name(region);

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/backend.h"
+#include "engine_api/backend.h"
 #include "util/error.h"
 
 namespace sweetspot::tuner {
@@ -23,7 +23,7 @@ struct PriceTier {
 // The prices of one region and architecture.
 struct Prices {
   std::string region;
-  engine::Architecture architecture = engine::Architecture::kX86_64;
+  engine_api::Architecture architecture = engine_api::Architecture::kX86_64;
   std::vector<PriceTier> gb_second_tiers;  // first tier first
   double request = 0;                      // USD per request
   double storage_gb_second = 0;            // USD per GB-second of /tmp above 512 MB
@@ -43,7 +43,7 @@ class PriceTable {
   // The table built into the binary from data/prices.json.
   static util::Result<PriceTable> builtin();
 
-  util::Result<Prices> lookup(std::string_view region, engine::Architecture arch) const;
+  util::Result<Prices> lookup(std::string_view region, engine_api::Architecture arch) const;
   const std::string& default_region() const { return default_region_; }
   std::vector<std::string> regions() const;
 

@@ -5,7 +5,7 @@
 namespace sweetspot::tuner {
 namespace {
 
-using engine::Architecture;
+using engine_api::Architecture;
 
 Prices us_east_1(Architecture arch = Architecture::kX86_64) {
   auto table = PriceTable::builtin();

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "tuner/statistics.h"
 #include "tuner/tuner.h"
 #include "util/interrupt.h"
@@ -15,10 +15,10 @@ namespace sweetspot::tuner {
 
 namespace {
 
-class ForwardInvocations : public engine::InvokeObserver {
+class ForwardInvocations : public engine_api::InvokeObserver {
  public:
   explicit ForwardInvocations(TuneObserver* observer) : observer_(observer) {}
-  void on_invocation(const engine::Invocation& invocation) override {
+  void on_invocation(const engine_api::Invocation& invocation) override {
     if (observer_) observer_->on_invocation(invocation);
   }
 
@@ -27,10 +27,10 @@ class ForwardInvocations : public engine::InvokeObserver {
 };
 
 // Failures that more invokes at the same size cannot turn into a usable size.
-std::string final_failure(const std::vector<engine::Invocation>& invocations) {
+std::string final_failure(const std::vector<engine_api::Invocation>& invocations) {
   for (const auto& inv : invocations) {
-    if (inv.outcome == engine::Outcome::kOutOfMemory) return "stopped after an out-of-memory: this size is too small";
-    if (inv.outcome == engine::Outcome::kTimeout) return "stopped after a timeout: this size is too slow";
+    if (inv.outcome == engine_api::Outcome::kOutOfMemory) return "stopped after an out-of-memory: this size is too small";
+    if (inv.outcome == engine_api::Outcome::kTimeout) return "stopped after a timeout: this size is too slow";
   }
   const bool any_success = std::any_of(invocations.begin(), invocations.end(), [](auto& i) { return i.ok(); });
   if (!any_success && invocations.size() >= 3) {
@@ -41,16 +41,16 @@ std::string final_failure(const std::vector<engine::Invocation>& invocations) {
 
 }  // namespace
 
-int contention_free_concurrency(const engine::Backend& backend, int memory_mb, int wanted) {
+int contention_free_concurrency(const engine_api::Backend& backend, int memory_mb, int wanted) {
   // The host's CPUs are what the largest size can get here.
-  const double host_cpus = backend.support(engine::kMaxMemoryMb).effective_cpus;
+  const double host_cpus = backend.support(engine_api::kMaxMemoryMb).effective_cpus;
   const double share = backend.support(memory_mb).effective_cpus;
   if (host_cpus <= 0 || share <= 0) return std::max(1, wanted);
   const int fit = static_cast<int>(std::floor(host_cpus / share + 1e-9));
   return std::clamp(fit, 1, std::max(1, wanted));
 }
 
-Sampler::Sampler(engine::Backend& backend, std::vector<std::string> payloads, const Prices& prices,
+Sampler::Sampler(engine_api::Backend& backend, std::vector<std::string> payloads, const Prices& prices,
                  SamplerOptions options, TuneObserver* observer, HostProbe* probe)
     : backend_(backend), payloads_(std::move(payloads)), prices_(prices), options_(options), observer_(observer),
       probe_(probe), random_(options.seed != 0 ? options.seed : std::random_device{}()) {
@@ -86,8 +86,8 @@ void Sampler::run_batch(int memory_mb, SizeState& state) {
   // A backend that starts every batch cold (no environment kept) would pay a
   // cold start per round: once a second batch began cold, give such a size the
   // rest of its invokes at once.
-  if (state.batches >= 2 && !state.warm_reuse_seen && options_.start == engine::StartPolicy::kWarm) count = left;
-  engine::Batch batch;
+  if (state.batches >= 2 && !state.warm_reuse_seen && options_.start == engine_api::StartPolicy::kWarm) count = left;
+  engine_api::Batch batch;
   batch.memory_mb = memory_mb;
   batch.start = options_.start;
   batch.keep_warm = true;
@@ -111,7 +111,7 @@ void Sampler::run_batch(int memory_mb, SizeState& state) {
     state.backend_error = "could not run: " + ran.error().message;
     return;
   }
-  if (state.batches > 1 && !ran->empty() && ran->front().start == engine::StartKind::kWarm) state.warm_reuse_seen = true;
+  if (state.batches > 1 && !ran->empty() && ran->front().start == engine_api::StartKind::kWarm) state.warm_reuse_seen = true;
   // The host during the batch: the worse of the bursts just before and after.
   const double availability = std::min(before, after);
   for (auto& inv : *ran) {

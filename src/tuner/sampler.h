@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/backend.h"
+#include "engine_api/backend.h"
 #include "tuner/host_probe.h"
 #include "tuner/pricing.h"
 #include "tuner/size_result.h"
@@ -25,7 +25,7 @@ namespace sweetspot::tuner {
 class TuneObserver;
 
 struct SamplerOptions {
-  engine::StartPolicy start = engine::StartPolicy::kWarm;
+  engine_api::StartPolicy start = engine_api::StartPolicy::kWarm;
   bool parallel = false;   // a size's invokes of a round at once, each in its own environment
   int first_batch = 1;     // invokes of a size's first batch: its cold start alone, so a size that
                            // runs out of memory or times out costs one invoke
@@ -52,7 +52,7 @@ struct HostReport {
 
 class Sampler {
  public:
-  Sampler(engine::Backend& backend, std::vector<std::string> payloads, const Prices& prices, SamplerOptions options,
+  Sampler(engine_api::Backend& backend, std::vector<std::string> payloads, const Prices& prices, SamplerOptions options,
           TuneObserver* observer, HostProbe* probe);
 
   // Asks for `invocations` invokes in total at this size (raises, never lowers).
@@ -71,8 +71,8 @@ class Sampler {
 
  private:
   struct SizeState {
-    engine::SizeSupport support;
-    std::vector<engine::Invocation> invocations;
+    engine_api::SizeSupport support;
+    std::vector<engine_api::Invocation> invocations;
     std::vector<double> availability;  // per invocation: the host during its batch
     int wanted = 0;
     int batches = 0;
@@ -86,7 +86,7 @@ class Sampler {
   void run_batch(int memory_mb, SizeState& state);
   double probe();
 
-  engine::Backend& backend_;
+  engine_api::Backend& backend_;
   std::vector<std::string> payloads_;
   Prices prices_;  // a copy: callers pass temporaries
   SamplerOptions options_;
@@ -103,6 +103,6 @@ class Sampler {
 // The largest number of environments of this size that can run at once on this
 // host without taking CPU from each other (at least 1): --parallel is limited to
 // it so that contention does not pass for the function's own time.
-int contention_free_concurrency(const engine::Backend& backend, int memory_mb, int wanted);
+int contention_free_concurrency(const engine_api::Backend& backend, int memory_mb, int wanted);
 
 }  // namespace sweetspot::tuner

@@ -13,7 +13,7 @@ namespace {
 using testing::Curve;
 using testing::FakeBackend;
 
-Prices us_east_1() { return PriceTable::builtin()->lookup("us-east-1", engine::Architecture::kX86_64).value(); }
+Prices us_east_1() { return PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value(); }
 
 // A host whose reference bursts report what the test scripts, in turn.
 class ScriptedHost : public HostProbe {

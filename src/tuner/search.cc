@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "tuner/sampler.h"
 #include "util/interrupt.h"
 #include "util/strings.h"
@@ -65,8 +65,8 @@ ModelPoint to_model_point(const SizeResult& size) {
   p.latency_ms = size.latency_ms;
   // Host-capped sizes ran with less CPU than Lambda gives: fit them with what
   // they had, so the model predicts Lambda's duration, not the host's.
-  p.cpus = size.support.effective_cpus > 0 ? size.support.effective_cpus : engine::cpu_share(size.memory_mb);
-  p.cores = size.support.effective_cores > 0 ? size.support.effective_cores : engine::visible_cores(size.memory_mb);
+  p.cpus = size.support.effective_cpus > 0 ? size.support.effective_cpus : engine_api::cpu_share(size.memory_mb);
+  p.cores = size.support.effective_cores > 0 ? size.support.effective_cores : engine_api::visible_cores(size.memory_mb);
   return p;
 }
 
@@ -97,7 +97,7 @@ std::optional<PredictedPoint> predicted_best(const DurationModel& model, const P
                                              int lowest_mb, int tmp_mb, double margin) {
   std::vector<PredictedPoint> curve;
   std::vector<Candidate> candidates;
-  for (int m = std::max(lowest_mb, engine::kMinMemoryMb); m <= engine::kMaxMemoryMb; ++m) {
+  for (int m = std::max(lowest_mb, engine_api::kMinMemoryMb); m <= engine_api::kMaxMemoryMb; ++m) {
     curve.push_back(predict(model, prices, m, tmp_mb));
     candidates.push_back(to_candidate(curve.back()));
     candidates.back().cost_margin = margin;
@@ -110,11 +110,11 @@ std::optional<PredictedPoint> predicted_best(const DurationModel& model, const P
 }
 
 int smallest_plausible_mb(const std::vector<SizeResult>& sizes) {
-  int failing_below = engine::kMinMemoryMb - 1;
+  int failing_below = engine_api::kMinMemoryMb - 1;
   for (const auto& r : sizes) {  // sorted by memory
     if (r.feasible) {
-      if (failing_below < engine::kMinMemoryMb) return engine::kMinMemoryMb;
-      return std::clamp(std::max(failing_below + 1, r.max_memory_used_mb), engine::kMinMemoryMb, r.memory_mb);
+      if (failing_below < engine_api::kMinMemoryMb) return engine_api::kMinMemoryMb;
+      return std::clamp(std::max(failing_below + 1, r.max_memory_used_mb), engine_api::kMinMemoryMb, r.memory_mb);
     }
     failing_below = r.memory_mb;
   }
@@ -142,8 +142,8 @@ int smallest_used_mb(const std::vector<SizeResult>& sizes) {
 
 int smallest_first_probe(const std::vector<SizeResult>& sizes) {
   const int used = smallest_used_mb(sizes);
-  if (used == 0) return engine::kMinMemoryMb;
-  return std::clamp(used + tolerance_mb(used), engine::kMinMemoryMb, engine::kMaxMemoryMb);
+  if (used == 0) return engine_api::kMinMemoryMb;
+  return std::clamp(used + tolerance_mb(used), engine_api::kMinMemoryMb, engine_api::kMaxMemoryMb);
 }
 
 namespace {
@@ -153,7 +153,7 @@ std::string mb_text(int memory_mb) { return util::with_thousands(memory_mb) + " 
 struct State {
   std::vector<SizeResult> sizes;  // sorted by memory, margins assigned
   std::optional<int> lowest_feasible;
-  int failing_below = engine::kMinMemoryMb - 1;  // largest failing size below the smallest that worked
+  int failing_below = engine_api::kMinMemoryMb - 1;  // largest failing size below the smallest that worked
   std::optional<size_t> pick;                     // index into sizes
   double noise = 0;                               // mean cost margin of the usable sizes
 };
@@ -286,10 +286,10 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
     State st = read_state(sampler, strategy);
     if (!st.lowest_feasible) {
       // Everything failed: if the failures are out of memory, a larger size may work.
-      const int largest = st.sizes.empty() ? engine::kMinMemoryMb : st.sizes.back().memory_mb;
+      const int largest = st.sizes.empty() ? engine_api::kMinMemoryMb : st.sizes.back().memory_mb;
       const bool oom = !st.sizes.empty() && st.sizes.back().infeasible_reason.find("out of memory") != std::string::npos;
-      if (oom && largest < engine::kMaxMemoryMb && can_probe()) {
-        measure(std::min(engine::kMaxMemoryMb, largest * 2), "every size so far ran out of memory", std::nullopt);
+      if (oom && largest < engine_api::kMaxMemoryMb && can_probe()) {
+        measure(std::min(engine_api::kMaxMemoryMb, largest * 2), "every size so far ran out of memory", std::nullopt);
         continue;
       }
       report.stop_reason = "no measured size worked, so there is nothing to model";
@@ -312,18 +312,18 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
     const int lowest = *st.lowest_feasible;
     const bool cheaper_below =
         report.predicted_best && report.predicted_best->memory_mb <= lowest + tolerance_mb(lowest);
-    if (cheaper_below && st.failing_below < engine::kMinMemoryMb && lowest > engine::kMinMemoryMb) {
+    if (cheaper_below && st.failing_below < engine_api::kMinMemoryMb && lowest > engine_api::kMinMemoryMb) {
       // Nothing smaller was tried (the first small probe went just above what the
       // function used at one vCPU): a garbage-collected runtime uses more memory
       // where it has more, so look once well below.
-      const int next = std::max(engine::kMinMemoryMb, lowest / 2);
+      const int next = std::max(engine_api::kMinMemoryMb, lowest / 2);
       if (lowest - next > tolerance_mb(lowest)) {
         measure(next, fmt::format("below the smallest size measured ({}), where nothing was tried yet", mb_text(lowest)),
                 *model);
         continue;
       }
     }
-    if (cheaper_below && st.failing_below >= engine::kMinMemoryMb) {
+    if (cheaper_below && st.failing_below >= engine_api::kMinMemoryMb) {
       const SizeResult& works = *std::find_if(st.sizes.begin(), st.sizes.end(),
                                               [&](auto& r) { return r.memory_mb == lowest; });
       // Once a smaller size failed, one below the memory the smallest working

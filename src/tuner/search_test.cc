@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "tuner/testing/fake_backend.h"
 #include "tuner/tuner.h"
 
@@ -15,7 +15,7 @@ namespace {
 using testing::Curve;
 using testing::FakeBackend;
 
-Prices us_east_1() { return PriceTable::builtin()->lookup("us-east-1", engine::Architecture::kX86_64).value(); }
+Prices us_east_1() { return PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value(); }
 
 // What a size really costs per call on the noise-free curve (infinite if it fails).
 double true_cost(const Curve& c, int memory_mb) {
@@ -25,13 +25,13 @@ double true_cost(const Curve& c, int memory_mb) {
 
 double best_of_64mb_sweep(const Curve& c) {
   double best = INFINITY;
-  for (int m = engine::kMinMemoryMb; m <= engine::kMaxMemoryMb; m += 64) best = std::min(best, true_cost(c, m));
+  for (int m = engine_api::kMinMemoryMb; m <= engine_api::kMaxMemoryMb; m += 64) best = std::min(best, true_cost(c, m));
   return best;
 }
 
 TEST(AutoSearch, InitialProbesSpanTheRange) {
   const auto probes = initial_probes();
-  EXPECT_EQ(probes.front(), engine::kMinMemoryMb);
+  EXPECT_EQ(probes.front(), engine_api::kMinMemoryMb);
   EXPECT_TRUE(std::is_sorted(probes.begin(), probes.end()));
   EXPECT_NE(std::find(probes.begin(), probes.end(), 1769), probes.end());  // one vCPU
 }
@@ -42,7 +42,7 @@ TEST(AutoSearch, InitialProbesSpanTheRange) {
 // to that; bench/auto_search_bench measures the distribution), with at most a
 // third of its invokes.
 TEST(AutoSearch, FindsTheOptimumOfEveryStandardCurveCheaply) {
-  const int sweep_invocations = ((engine::kMaxMemoryMb - engine::kMinMemoryMb) / 64 + 1) * 10;
+  const int sweep_invocations = ((engine_api::kMaxMemoryMb - engine_api::kMinMemoryMb) / 64 + 1) * 10;
   for (const Curve& curve : testing::standard_curves()) {
     FakeBackend backend(curve, /*seed=*/7);
     Plan plan;
@@ -125,10 +125,10 @@ TEST(AutoSearch, SmallFunctionStillMeasuresTheSmallestSize) {
   auto result = tune_auto(backend);
   ASSERT_TRUE(result.has_value());
   ASSERT_FALSE(backend.batches().empty());
-  EXPECT_NE(backend.batches().front().memory_mb, engine::kMinMemoryMb);  // one or two vCPUs came first
-  EXPECT_EQ(result->sizes.front().memory_mb, engine::kMinMemoryMb);
+  EXPECT_NE(backend.batches().front().memory_mb, engine_api::kMinMemoryMb);  // one or two vCPUs came first
+  EXPECT_EQ(result->sizes.front().memory_mb, engine_api::kMinMemoryMb);
   ASSERT_GE(result->search->probes.size(), 3u);
-  EXPECT_EQ(result->search->probes[2].memory_mb, engine::kMinMemoryMb);
+  EXPECT_EQ(result->search->probes[2].memory_mb, engine_api::kMinMemoryMb);
 }
 
 // When the size just above what the function used is the cheapest, sizes well
@@ -173,7 +173,7 @@ TEST(AutoSearch, FlatCurveStopsEarly) {
   ASSERT_NE(result->recommended(), nullptr) << result->headline;
   EXPECT_TRUE(result->search->converged) << result->search->stop_reason;
   EXPECT_LT(backend.invocations(), SearchOptions{}.max_invocations / 2);
-  EXPECT_EQ(result->recommended()->memory_mb, engine::kMinMemoryMb);
+  EXPECT_EQ(result->recommended()->memory_mb, engine_api::kMinMemoryMb);
 }
 
 // A size that times out costs one invoke, in the search as in a list of sizes.
@@ -182,7 +182,7 @@ TEST(AutoSearch, TimeoutSizeStopsAfterOneInvoke) {
   auto result = tune_auto(backend);
   ASSERT_TRUE(result.has_value());
   ASSERT_NE(result->recommended(), nullptr) << result->headline;
-  ASSERT_EQ(result->sizes.front().memory_mb, engine::kMinMemoryMb);
+  ASSERT_EQ(result->sizes.front().memory_mb, engine_api::kMinMemoryMb);
   EXPECT_FALSE(result->sizes.front().feasible);
   EXPECT_EQ(result->sizes.front().invocations, 1);
 }

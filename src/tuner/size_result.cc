@@ -41,14 +41,14 @@ std::string infeasibility(const SizeResult& r) {
 
 }  // namespace
 
-bool disturbed_by_host(double availability, const engine::SizeSupport& support) {
+bool disturbed_by_host(double availability, const engine_api::SizeSupport& support) {
   const double cpus = support.effective_cpus > 0 ? support.effective_cpus : support.requested_cpus;
   const double needed = std::min(1.0, cpus > 0 ? cpus : 1.0);
   return availability < needed * 0.85;
 }
 
-SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
-                          const std::vector<engine::Invocation>& invocations, const Prices& prices,
+SizeResult summarize_size(int memory_mb, const engine_api::SizeSupport& support,
+                          const std::vector<engine_api::Invocation>& invocations, const Prices& prices,
                           const MeasureOptions& options, const std::vector<double>& availability) {
   SizeResult r;
   r.memory_mb = memory_mb;
@@ -65,7 +65,7 @@ SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
     for (size_t i = 0; i < invocations.size(); ++i) {
       disturbed[i] = disturbed_by_host(availability[i], support);
       r.disturbed += disturbed[i] ? 1 : 0;
-      const bool steady = options.start != engine::StartPolicy::kWarm || invocations[i].start == engine::StartKind::kWarm;
+      const bool steady = options.start != engine_api::StartPolicy::kWarm || invocations[i].start == engine_api::StartKind::kWarm;
       if (!disturbed[i] && invocations[i].ok() && steady) ++steady_clean;
     }
   }
@@ -80,7 +80,7 @@ SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
     r.max_memory_used_mb = std::max(r.max_memory_used_mb, inv.max_memory_used_mb);
     if (!inv.limits_enforced) r.limits_enforced = false;
     if (!inv.ok()) {
-      const std::string type = inv.error_type.empty() ? engine::to_string(inv.outcome) : inv.error_type;
+      const std::string type = inv.error_type.empty() ? engine_api::to_string(inv.outcome) : inv.error_type;
       ++r.errors[type];
       if (r.first_error.empty() && !inv.error_message.empty()) {
         // One line: a traceback's first line says what went wrong; `invoke` shows the rest.
@@ -93,14 +93,14 @@ SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
     ++r.successes;
     // Only steady samples are dropped: a warm run's cold start is no steady
     // sample anyway, and its init time is worth showing.
-    const bool steady_sample = options.start != engine::StartPolicy::kWarm || inv.start == engine::StartKind::kWarm;
+    const bool steady_sample = options.start != engine_api::StartPolicy::kWarm || inv.start == engine_api::StartKind::kWarm;
     if (drop_disturbed && disturbed[index] && steady_sample) continue;
     const double total = inv.duration_ms + inv.init_duration_ms.value_or(0);
     all.push_back(total);
-    (inv.start == engine::StartKind::kCold ? cold : warm).push_back(total);
+    (inv.start == engine_api::StartKind::kCold ? cold : warm).push_back(total);
     if (inv.init_duration_ms) init.push_back(*inv.init_duration_ms);
     billed.push_back(billed_ms);
-    if (inv.start == engine::StartKind::kWarm) warm_billed.push_back(billed_ms);
+    if (inv.start == engine_api::StartKind::kWarm) warm_billed.push_back(billed_ms);
     cpu.push_back(inv.cpu_time_ms);
     cost_sum += invocation_cost(prices, memory_mb, billed_ms, options.tmp_mb).total();
   }
@@ -114,7 +114,7 @@ SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
 
   // Steady state: warm invokes when reusing environments (the one cold start of
   // a warm run is an outlier there), every invoke with --cold-starts.
-  const bool use_warm = options.start == engine::StartPolicy::kWarm && !warm.empty();
+  const bool use_warm = options.start == engine_api::StartPolicy::kWarm && !warm.empty();
   const Summary& steady = use_warm ? r.warm_duration : r.duration;
   r.typical_duration_ms = steady.trimmed_mean;
   r.latency_ms = percentile_value(steady, use_warm ? warm : all, options.latency_percentile);

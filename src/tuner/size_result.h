@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/backend.h"
-#include "engine/invocation.h"
+#include "engine_api/backend.h"
+#include "engine_api/invocation.h"
 #include "tuner/pricing.h"
 #include "tuner/statistics.h"
 #include "tuner/trace_parts.h"
@@ -16,7 +16,7 @@ namespace sweetspot::tuner {
 
 struct SizeResult {
   int memory_mb = 0;
-  engine::SizeSupport support;
+  engine_api::SizeSupport support;
   int invocations = 0;
   int successes = 0;
   std::map<std::string, int> errors;  // error type ("Runtime.OutOfMemory") -> count
@@ -80,7 +80,7 @@ struct SizeResult {
 struct MeasureOptions {
   double discard_top_bottom = 0.2;
   double latency_percentile = 95;
-  engine::StartPolicy start = engine::StartPolicy::kWarm;
+  engine_api::StartPolicy start = engine_api::StartPolicy::kWarm;
   int tmp_mb = 512;
 };
 
@@ -89,12 +89,12 @@ struct MeasureOptions {
 // or when no invoke succeeded.
 // `availability` (optional, one per invocation) is what the host probe measured
 // around each invoke.
-SizeResult summarize_size(int memory_mb, const engine::SizeSupport& support,
-                          const std::vector<engine::Invocation>& invocations, const Prices& prices,
+SizeResult summarize_size(int memory_mb, const engine_api::SizeSupport& support,
+                          const std::vector<engine_api::Invocation>& invocations, const Prices& prices,
                           const MeasureOptions& options, const std::vector<double>& availability = {});
 
 // True when a thread that got `availability` of a CPU could not have given this
 // size the CPU it is entitled to (min(1, its vCPUs) per thread), within 15%.
-bool disturbed_by_host(double availability, const engine::SizeSupport& support);
+bool disturbed_by_host(double availability, const engine_api::SizeSupport& support);
 
 }  // namespace sweetspot::tuner

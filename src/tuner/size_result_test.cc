@@ -5,9 +5,9 @@
 namespace sweetspot::tuner {
 namespace {
 
-using engine::Invocation;
-using engine::Outcome;
-using engine::StartKind;
+using engine_api::Invocation;
+using engine_api::Outcome;
+using engine_api::StartKind;
 
 Prices prices() {
   Prices p;

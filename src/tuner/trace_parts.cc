@@ -23,9 +23,9 @@ std::string thousands(int n) {
 }
 
 // The function's own segment in one invoke's trace (the engine records it).
-const engine::TraceSegment* function_segment(const std::vector<engine::TraceSegment>& trace) {
+const engine_api::TraceSegment* function_segment(const std::vector<engine_api::TraceSegment>& trace) {
   for (const auto& s : trace) {
-    if (s.recorded_by_lambda && s.kind == engine::SegmentKind::kSegment) return &s;
+    if (s.recorded_by_lambda && s.kind == engine_api::SegmentKind::kSegment) return &s;
   }
   return nullptr;
 }
@@ -52,7 +52,7 @@ const char* describe(MemoryScaling scaling) {
   return "";
 }
 
-std::vector<PartTiming> time_parts(const std::vector<engine::Invocation>& invocations) {
+std::vector<PartTiming> time_parts(const std::vector<engine_api::Invocation>& invocations) {
   struct Samples {
     bool top_level = false;
     std::vector<double> per_invoke;  // one entry per successful invoke (0 where absent)
@@ -65,11 +65,11 @@ std::vector<PartTiming> time_parts(const std::vector<engine::Invocation>& invoca
     if (!inv.ok()) continue;
     const size_t index = durations.size();
     durations.push_back(inv.duration_ms);
-    const engine::TraceSegment* fn = function_segment(inv.trace);
+    const engine_api::TraceSegment* fn = function_segment(inv.trace);
     std::map<std::string, std::pair<double, bool>> this_invoke;  // name -> (total ms, top level)
     double top_level_ms = 0;
     for (const auto& s : inv.trace) {
-      if (s.recorded_by_lambda || s.kind != engine::SegmentKind::kSubsegment) continue;
+      if (s.recorded_by_lambda || s.kind != engine_api::SegmentKind::kSubsegment) continue;
       const bool top = fn != nullptr && s.parent_id == fn->id;
       auto& [ms, is_top] = this_invoke[s.name];
       ms += s.duration_ms();

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/invocation.h"
+#include "engine_api/invocation.h"
 
 namespace sweetspot::tuner {
 
@@ -29,7 +29,7 @@ struct PartTiming {
 // Reduces one size's invokes. Empty when no invoke carries an SDK subsegment.
 // Top-level parts come first, largest mean first; `(untraced)` is the rest of
 // each invoke's Duration.
-std::vector<PartTiming> time_parts(const std::vector<engine::Invocation>& invocations);
+std::vector<PartTiming> time_parts(const std::vector<engine_api::Invocation>& invocations);
 
 enum class MemoryScaling {
   kScales,     // shrinks with the CPU share: CPU-bound

@@ -7,9 +7,9 @@
 namespace sweetspot::tuner {
 namespace {
 
-using engine::Invocation;
-using engine::SegmentKind;
-using engine::TraceSegment;
+using engine_api::Invocation;
+using engine_api::SegmentKind;
+using engine_api::TraceSegment;
 
 TraceSegment segment(std::string id, std::string parent, std::string name, double start, double ms, bool lambda) {
   TraceSegment s;
@@ -60,7 +60,7 @@ const PartScaling& find(const std::vector<PartScaling>& parts, std::string_view 
 TEST(TraceParts, TimesEachNamedPartPerSizeWithTheRestUntraced) {
   std::vector<Invocation> invs = {invoke(512, 300, 100), invoke(512, 300, 100), invoke(512, 300, 100)};
   Invocation failed = invoke(512, 1, 1);
-  failed.outcome = engine::Outcome::kFunctionError;
+  failed.outcome = engine_api::Outcome::kFunctionError;
   invs.push_back(failed);
   auto parts = time_parts(invs);
   ASSERT_EQ(parts.size(), 4u);

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 #include "tuner/explain.h"
 #include "util/interrupt.h"
 
@@ -15,9 +15,9 @@ util::Result<void> validate(const Plan& plan) {
   if (plan.selection == SizeSelection::kList) {
     if (plan.memory_sizes.empty()) return util::fail("--memory needs at least one size");
     for (int m : plan.memory_sizes) {
-      if (!engine::valid_memory_mb(m)) {
+      if (!engine_api::valid_memory_mb(m)) {
         return util::fail(fmt::format("memory size {} MB is outside Lambda's range of {} to {} MB", m,
-                                      engine::kMinMemoryMb, engine::kMaxMemoryMb));
+                                      engine_api::kMinMemoryMb, engine_api::kMaxMemoryMb));
       }
     }
   }
@@ -36,7 +36,7 @@ util::Result<void> validate(const Plan& plan) {
   return {};
 }
 
-util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const Prices& prices,
+util::Result<TuneResult> tune(engine_api::Backend& backend, const Plan& plan, const Prices& prices,
                               TuneObserver* observer, HostProbe* probe) {
   if (auto valid = validate(plan); !valid) return std::unexpected(valid.error());
   auto payloads = expand_payloads(plan.payloads, plan.num);

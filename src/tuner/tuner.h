@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/backend.h"
+#include "engine_api/backend.h"
 #include "tuner/host_probe.h"
 #include "tuner/model.h"
 #include "tuner/payloads.h"
@@ -30,7 +30,7 @@ struct Plan {
   std::vector<WeightedPayload> payloads = {WeightedPayload{}};
   Strategy strategy;
   double discard_top_bottom = 0.2;
-  engine::StartPolicy start = engine::StartPolicy::kWarm;
+  engine_api::StartPolicy start = engine_api::StartPolicy::kWarm;
   bool parallel = false;  // all invokes of a size at once, each in its own environment
   int tmp_mb = 512;
   // Sizes are measured in interleaved rounds in a random order drawn from this
@@ -46,8 +46,8 @@ class TuneObserver {
   virtual void on_start(int /*planned*/) {}
   // Before each batch of a size (sizes are interleaved, so a size starts
   // several times); on_size_done once per size at the end.
-  virtual void on_size_start(int /*memory_mb*/, const engine::SizeSupport& /*support*/) {}
-  virtual void on_invocation(const engine::Invocation& /*invocation*/) {}
+  virtual void on_size_start(int /*memory_mb*/, const engine_api::SizeSupport& /*support*/) {}
+  virtual void on_invocation(const engine_api::Invocation& /*invocation*/) {}
   virtual void on_size_done(const SizeResult& /*result*/) {}
 };
 
@@ -56,7 +56,7 @@ struct TuneResult {
   Plan plan;
   Prices prices;
   std::string backend;  // Backend::describe()
-  engine::Architecture architecture = engine::Architecture::kX86_64;
+  engine_api::Architecture architecture = engine_api::Architecture::kX86_64;
   std::vector<SizeResult> sizes;  // sorted by memory
   Choice choice;                   // indices into `sizes`
   std::optional<DurationModel> model;
@@ -89,7 +89,7 @@ util::Result<void> validate(const Plan& plan);
 // never fatal; an error means the plan itself was invalid. `probe` measures this
 // host between batches (pass a CpuBurstProbe when the backend runs invokes on
 // this host); without one the host is taken as quiet.
-util::Result<TuneResult> tune(engine::Backend& backend, const Plan& plan, const Prices& prices,
+util::Result<TuneResult> tune(engine_api::Backend& backend, const Plan& plan, const Prices& prices,
                               TuneObserver* observer, HostProbe* probe = nullptr);
 
 }  // namespace sweetspot::tuner

@@ -14,12 +14,12 @@ namespace {
 using testing::Curve;
 using testing::FakeBackend;
 
-Prices us_east_1() { return PriceTable::builtin()->lookup("us-east-1", engine::Architecture::kX86_64).value(); }
+Prices us_east_1() { return PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value(); }
 
 class CountingObserver : public TuneObserver {
  public:
   void on_start(int planned) override { this->planned = planned; }
-  void on_invocation(const engine::Invocation&) override { ++invocations; }
+  void on_invocation(const engine_api::Invocation&) override { ++invocations; }
   void on_size_done(const SizeResult& r) override { sizes.push_back(r.memory_mb); }
   int planned = 0;
   int invocations = 0;
@@ -183,12 +183,12 @@ TEST(Tuner, ColdStartsAndParallelReachTheBackend) {
   Plan plan;
   plan.memory_sizes = {512};
   plan.num = 4;
-  plan.start = engine::StartPolicy::kColdEveryTime;
+  plan.start = engine_api::StartPolicy::kColdEveryTime;
   plan.parallel = true;
   auto result = tune(backend, plan, us_east_1(), nullptr);
   ASSERT_TRUE(result.has_value());
   ASSERT_EQ(backend.batches().size(), 1u);
-  EXPECT_EQ(backend.batches()[0].start, engine::StartPolicy::kColdEveryTime);
+  EXPECT_EQ(backend.batches()[0].start, engine_api::StartPolicy::kColdEveryTime);
   EXPECT_EQ(backend.batches()[0].concurrency, 4);
   EXPECT_EQ(result->sizes[0].cold_duration.count, 4);
   EXPECT_EQ(result->sizes[0].warm_duration.count, 0);

@@ -18,7 +18,7 @@ namespace sweetspot::report::testing {
 inline tuner::TuneResult tune_fake(tuner::Plan plan, tuner::testing::Curve curve, std::string function = "my-fn",
                                    uint64_t seed = 1) {
   tuner::testing::FakeBackend backend(curve, seed);
-  const auto prices = tuner::PriceTable::builtin()->lookup("us-east-1", engine::Architecture::kX86_64).value();
+  const auto prices = tuner::PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value();
   tuner::TuneResult r = tuner::tune(backend, plan, prices, nullptr).value();
   r.function = std::move(function);
   return r;

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 
 namespace sweetspot::tuner::testing {
 
@@ -38,8 +38,8 @@ double true_cpu_ms(const Curve& c, int memory_mb) {
 }
 
 double true_duration_ms(const Curve& c, int memory_mb) {
-  const double share = engine::cpu_share(memory_mb);
-  return c.wait_ms + time_at(c, memory_mb, 1, share, engine::visible_cores(memory_mb)) +
+  const double share = engine_api::cpu_share(memory_mb);
+  return c.wait_ms + time_at(c, memory_mb, 1, share, engine_api::visible_cores(memory_mb)) +
          pressure_ms(c, memory_mb) / std::min(share, 1.0);
 }
 
@@ -80,25 +80,25 @@ std::vector<Curve> standard_curves() {
   return curves;
 }
 
-engine::SizeSupport FakeBackend::support(int memory_mb) const {
-  engine::SizeSupport s;
-  s.requested_cpus = engine::cpu_share(memory_mb);
-  s.requested_cores = engine::visible_cores(memory_mb);
+engine_api::SizeSupport FakeBackend::support(int memory_mb) const {
+  engine_api::SizeSupport s;
+  s.requested_cpus = engine_api::cpu_share(memory_mb);
+  s.requested_cores = engine_api::visible_cores(memory_mb);
   s.effective_cpus = std::min(s.requested_cpus, static_cast<double>(curve_.host_cores));
   s.effective_cores = std::min(s.requested_cores, curve_.host_cores);
   if (s.cpu_capped_by_host()) s.note = fmt::format("the host has {} cores", curve_.host_cores);
   return s;
 }
 
-engine::Invocation FakeBackend::invoke(int memory_mb, const std::string& payload, engine::StartKind start) {
+engine_api::Invocation FakeBackend::invoke(int memory_mb, const std::string& payload, engine_api::StartKind start) {
   const auto event = nlohmann::json::parse(payload, nullptr, false);
   const double scale = event.is_object() ? event.value("scale", 1.0) : 1.0;
   const bool fail = event.is_object() && event.value("fail", false);
-  const engine::SizeSupport s = support(memory_mb);
+  const engine_api::SizeSupport s = support(memory_mb);
   std::normal_distribution<double> gauss(0.0, 1.0);
   const double jitter = std::max(0.5, 1 + curve_.noise * gauss(random_));
 
-  engine::Invocation inv;
+  engine_api::Invocation inv;
   inv.request_id = fmt::format("fake-{}", ++invocations_);
   inv.memory_mb = memory_mb;
   inv.start = start;
@@ -110,42 +110,42 @@ engine::Invocation FakeBackend::invoke(int memory_mb, const std::string& payload
   inv.cpu_time_ms = (serial_ms(curve_, memory_mb) + curve_.parallel_cpu_ms) * scale * work_scale(curve_, memory_mb) +
                     pressure;
   inv.max_memory_used_mb = std::min(memory_mb, std::max(curve_.working_set_mb, 40) + 5);
-  if (start == engine::StartKind::kCold && curve_.init_ms > 0) {
+  if (start == engine_api::StartKind::kCold && curve_.init_ms > 0) {
     inv.init_duration_ms = std::round(curve_.init_ms / std::min(s.effective_cpus, 1.0) * 100) / 100;
   }
   if (curve_.working_set_mb > 0 && memory_mb <= curve_.working_set_mb) {
-    inv.outcome = engine::Outcome::kOutOfMemory;
+    inv.outcome = engine_api::Outcome::kOutOfMemory;
     inv.error_type = "Runtime.OutOfMemory";
     inv.duration_ms = std::round(duration * 30) / 100;  // dies part way through
     inv.max_memory_used_mb = memory_mb;
   } else if (curve_.timeout_ms > 0 && inv.duration_ms > curve_.timeout_ms) {
-    inv.outcome = engine::Outcome::kTimeout;
+    inv.outcome = engine_api::Outcome::kTimeout;
     inv.error_type = "Sandbox.Timedout";
     inv.duration_ms = curve_.timeout_ms;
   } else if (fail) {
-    inv.outcome = engine::Outcome::kFunctionError;
+    inv.outcome = engine_api::Outcome::kFunctionError;
     inv.error_type = "Error";
   }
   inv.billed_duration_ms = static_cast<int64_t>(std::ceil(inv.duration_ms + inv.init_duration_ms.value_or(0)));
   return inv;
 }
 
-util::Result<std::vector<engine::Invocation>> FakeBackend::run(const engine::Batch& batch,
-                                                               engine::InvokeObserver* observer) {
+util::Result<std::vector<engine_api::Invocation>> FakeBackend::run(const engine_api::Batch& batch,
+                                                               engine_api::InvokeObserver* observer) {
   batches_.push_back(batch);
   if (std::find(refuse.begin(), refuse.end(), batch.memory_mb) != refuse.end()) {
     return util::fail(fmt::format("cannot configure {} MB", batch.memory_mb));
   }
-  std::vector<engine::Invocation> out;
+  std::vector<engine_api::Invocation> out;
   const size_t environments = static_cast<size_t>(std::max(1, batch.concurrency));
   // Environments kept warm by an earlier batch of this size (keep_warm).
-  const bool reuse = batch.keep_warm && batch.start == engine::StartPolicy::kWarm;
+  const bool reuse = batch.keep_warm && batch.start == engine_api::StartPolicy::kWarm;
   const size_t warm = reuse ? warm_[batch.memory_mb] : 0;
   if (reuse) warm_[batch.memory_mb] = std::max(warm, std::min(environments, batch.payloads.size()));
   for (size_t i = 0; i < batch.payloads.size(); ++i) {
     // Each environment's first invoke is cold; with kColdEveryTime all are.
-    const bool cold = batch.start == engine::StartPolicy::kColdEveryTime || (i < environments && i >= warm);
-    out.push_back(invoke(batch.memory_mb, batch.payloads[i], cold ? engine::StartKind::kCold : engine::StartKind::kWarm));
+    const bool cold = batch.start == engine_api::StartPolicy::kColdEveryTime || (i < environments && i >= warm);
+    out.push_back(invoke(batch.memory_mb, batch.payloads[i], cold ? engine_api::StartKind::kCold : engine_api::StartKind::kWarm));
     if (observer) observer->on_invocation(out.back());
   }
   return out;

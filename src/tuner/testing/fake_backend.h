@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/backend.h"
+#include "engine_api/backend.h"
 
 namespace sweetspot::tuner::testing {
 
@@ -41,29 +41,29 @@ std::vector<Curve> standard_curves();
 double true_cpu_ms(const Curve& curve, int memory_mb);
 double true_duration_ms(const Curve& curve, int memory_mb);
 
-class FakeBackend : public engine::Backend {
+class FakeBackend : public engine_api::Backend {
  public:
   explicit FakeBackend(Curve curve, uint64_t seed = 1) : curve_(std::move(curve)), random_(seed) {}
 
   std::string describe() const override { return "fake backend (" + curve_.name + ")"; }
-  engine::Architecture architecture() const override { return arch; }
-  engine::SizeSupport support(int memory_mb) const override;
-  util::Result<std::vector<engine::Invocation>> run(const engine::Batch& batch,
-                                                    engine::InvokeObserver* observer) override;
+  engine_api::Architecture architecture() const override { return arch; }
+  engine_api::SizeSupport support(int memory_mb) const override;
+  util::Result<std::vector<engine_api::Invocation>> run(const engine_api::Batch& batch,
+                                                    engine_api::InvokeObserver* observer) override;
 
   // Payload {"scale": x} multiplies the work; {"fail": true} is a function error.
-  const std::vector<engine::Batch>& batches() const { return batches_; }
+  const std::vector<engine_api::Batch>& batches() const { return batches_; }
   int invocations() const { return invocations_; }
   // Sizes for which run() returns an error (the backend cannot configure them).
   std::vector<int> refuse;
-  engine::Architecture arch = engine::Architecture::kX86_64;
+  engine_api::Architecture arch = engine_api::Architecture::kX86_64;
 
  private:
-  engine::Invocation invoke(int memory_mb, const std::string& payload, engine::StartKind start);
+  engine_api::Invocation invoke(int memory_mb, const std::string& payload, engine_api::StartKind start);
 
   Curve curve_;
   std::mt19937_64 random_;
-  std::vector<engine::Batch> batches_;
+  std::vector<engine_api::Batch> batches_;
   std::map<int, size_t> warm_;  // environments kept warm per size
   int invocations_ = 0;
 };

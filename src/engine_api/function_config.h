@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/backend.h"
-#include "engine/lambda_limits.h"
+#include "engine_api/backend.h"
+#include "engine_api/lambda_limits.h"
 
-namespace sweetspot::engine {
+namespace sweetspot::engine_api {
 
 enum class RuntimeFamily {
   kProvided,  // provided.al2023 and friends: an executable `bootstrap`
@@ -39,4 +39,4 @@ struct FunctionConfig {
   std::string version = "$LATEST";
 };
 
-}  // namespace sweetspot::engine
+}  // namespace sweetspot::engine_api

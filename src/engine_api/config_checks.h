@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "engine/lambda_limits.h"
+#include "engine_api/lambda_limits.h"
 
-namespace sweetspot::engine {
+namespace sweetspot::engine_api {
 
 // Range first: converting a double outside long long's range (1e30, NaN) is undefined.
 inline bool whole_number_in(double value, double low, double high) {
@@ -64,4 +64,4 @@ inline std::optional<std::string> environment_variable_problem(std::string_view 
   return std::nullopt;
 }
 
-}  // namespace sweetspot::engine
+}  // namespace sweetspot::engine_api

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-namespace sweetspot::engine {
+namespace sweetspot::engine_api {
 
 inline constexpr int kMinMemoryMb = 128;
 inline constexpr int kMaxMemoryMb = 10240;
@@ -35,4 +35,4 @@ inline int visible_cores(int memory_mb, int min_cores = kMinVisibleCores) {
 
 inline bool valid_memory_mb(long long mb) { return mb >= kMinMemoryMb && mb <= kMaxMemoryMb; }
 
-}  // namespace sweetspot::engine
+}  // namespace sweetspot::engine_api

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/xray_segments.h"
+#include "engine_api/trace_segment.h"
 
-namespace sweetspot::engine {
+namespace sweetspot::engine_api {
 
 enum class StartKind { kCold, kWarm };
 
@@ -69,4 +69,4 @@ struct ReportFields {
 // lacks Duration or Billed Duration. Fields it does not know (e.g. XRAY) are skipped.
 std::optional<ReportFields> parse_report(std::string_view log);
 
-}  // namespace sweetspot::engine
+}  // namespace sweetspot::engine_api

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/invocation.h"
+#include "engine_api/invocation.h"
 #include "util/error.h"
 
-namespace sweetspot::engine {
+namespace sweetspot::engine_api {
 
 enum class Architecture { kX86_64, kArm64 };
 const char* to_string(Architecture arch);
@@ -75,4 +75,4 @@ class Backend {
   virtual util::Result<std::vector<Invocation>> run(const Batch& batch, InvokeObserver* observer) = 0;
 };
 
-}  // namespace sweetspot::engine
+}  // namespace sweetspot::engine_api
