@@ -11,7 +11,7 @@
 #include <fstream>
 #include <string>
 
-#include "engine/sam_template.h"
+#include "definition/sam_template.h"
 
 namespace {
 
@@ -49,6 +49,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out << text;
   }
-  (void)sweetspot::engine::read_sam_function(file, function_id);
+  (void)sweetspot::definition::read_sam_function(file, function_id);
   return 0;
 }

@@ -9,7 +9,7 @@
 
 #include "cli/option_checks.h"
 #include "engine_api/config_checks.h"
-#include "engine/function_definition.h"
+#include "definition/function_definition.h"
 #include "util/file.h"
 
 namespace sweetspot::cli {
@@ -63,7 +63,7 @@ std::pair<std::string, std::string> parse_env_assignment(const std::string& item
 }
 
 engine_api::FunctionConfig load_function_config(const FunctionOptions& o, std::optional<int> memory_mb) {
-  engine::FunctionSource source;
+  definition::FunctionSource source;
   if (!o.template_file.empty()) {
     if (!o.code_dir.empty()) {
       throw Fatal("give either a FUNCTION directory or --template, not both");
@@ -79,7 +79,7 @@ engine_api::FunctionConfig load_function_config(const FunctionOptions& o, std::o
   if (!o.runtime.empty()) ov.runtime_id = o.runtime;
   if (!o.handler.empty()) ov.handler = o.handler;
   if (!o.python.empty()) ov.python = o.python;
-  if (!o.arch.empty()) ov.architecture = util::value_or_throw(engine::parse_architecture(o.arch));
+  if (!o.arch.empty()) ov.architecture = util::value_or_throw(definition::parse_architecture(o.arch));
   ov.timeout_s = o.timeout_s;
   ov.tmp_mb = o.tmp_mb;
   ov.memory_mb = memory_mb;
@@ -94,7 +94,7 @@ engine_api::FunctionConfig load_function_config(const FunctionOptions& o, std::o
   if (o.tmp_mb && (*o.tmp_mb < engine_api::kMinTmpMb || *o.tmp_mb > engine_api::kMaxTmpMb)) {
     throw Fatal(fmt::format("--tmp-size {} is outside Lambda's range: use 512 to 10240 MB", *o.tmp_mb));
   }
-  return util::value_or_throw(engine::load_function(source));
+  return util::value_or_throw(definition::load_function(source));
 }
 
 engine::LocalBackendOptions local_backend_options(const FunctionOptions& o, engine::EngineEvents* events) {

@@ -16,7 +16,7 @@
 #include "cli/moto_server.h"
 #include "cli/test_command.h"
 #include "cli/test_function_dir.h"
-#include "engine/test_files.h"
+#include "util/testing/test_files.h"
 
 namespace sweetspot::cli {
 namespace {

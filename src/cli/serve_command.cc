@@ -11,7 +11,7 @@
 #include "cli/log_printer.h"
 #include "cli/option_checks.h"
 #include "engine_api/lambda_limits.h"
-#include "engine/sam_template.h"
+#include "definition/sam_template.h"
 #include "lambda_api/http_server.h"
 #include "lambda_api/local_invoker.h"
 #include "lambda_api/registry.h"
@@ -41,7 +41,7 @@ std::vector<engine_api::FunctionConfig> load_functions(const ServeOptions& o) {
     if (!o.function.function_id.empty()) {
       ids.push_back(o.function.function_id);
     } else {
-      ids = util::value_or_throw(engine::sam_function_ids(o.function.template_file));
+      ids = util::value_or_throw(definition::sam_function_ids(o.function.template_file));
       // An empty list: let the loader say what is wrong with the template.
       if (ids.empty()) ids.emplace_back();
     }

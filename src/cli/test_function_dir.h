@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "engine/test_files.h"
+#include "util/testing/test_files.h"
 
 namespace sweetspot::cli::test_support {
 
@@ -23,7 +23,7 @@ class FunctionDir {
     std::filesystem::create_directories(dir);
     return dir;
   }
-  engine::test_support::TempTree tree_;
+  util::test_support::TempTree tree_;
 };
 
 }  // namespace sweetspot::cli::test_support

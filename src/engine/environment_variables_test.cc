@@ -7,6 +7,7 @@ namespace sweetspot::engine {
 
 using engine_api::FunctionConfig;
 using engine_api::RuntimeFamily;
+
 namespace {
 
 using ::testing::Contains;

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/execution_environment.h"
-#include "engine/test_files.h"
+#include "util/testing/test_files.h"
 #include "engine/testing/cgroup_guard.h"
 
 namespace sweetspot::engine {
@@ -47,7 +47,7 @@ json probe(const sandbox::CgroupHost& host, const FunctionConfig& config, const 
 
 TEST(LambdaFilesystem, CodeIsReadOnlyAtVarTaskAndOnlyTmpIsWritable) {
   SWEETSPOT_REQUIRE_CGROUPS(host);
-  test_support::TempTree tree(fs::path(SWEETSPOT_BINARY_DIR));
+  util::test_support::TempTree tree(fs::path(SWEETSPOT_BINARY_DIR));
   fs::create_directories(tree / "code");
   fs::copy_file(kOpsBootstrap, tree / "code/bootstrap");
   tree.write("code/data.txt", "beside the code");
@@ -68,7 +68,7 @@ TEST(LambdaFilesystem, CodeIsReadOnlyAtVarTaskAndOnlyTmpIsWritable) {
 
 TEST(LambdaFilesystem, CodeAndLayersUnderTheHostsTmpJustWork) {
   SWEETSPOT_REQUIRE_CGROUPS(host);
-  test_support::TempTree tree(fs::temp_directory_path());  // under /tmp
+  util::test_support::TempTree tree(fs::temp_directory_path());  // under /tmp
   fs::create_directories(tree / "code");
   fs::copy_file(kOpsBootstrap, tree / "code/bootstrap");
   tree.write("first/shared.txt", "from the first layer");
@@ -87,7 +87,7 @@ TEST(LambdaFilesystem, CodeAndLayersUnderTheHostsTmpJustWork) {
 
 TEST(LambdaFilesystem, ALayerThatCannotBeReachedIsNamed) {
   SWEETSPOT_REQUIRE_CGROUPS(host);
-  test_support::TempTree tree(fs::temp_directory_path());
+  util::test_support::TempTree tree(fs::temp_directory_path());
   fs::create_directories(tree / "code");
   fs::copy_file(kOpsBootstrap, tree / "code/bootstrap");
   FunctionConfig config = ops_in(tree / "code");

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <optional>
 
-#include "engine/test_files.h"
+#include "util/testing/test_files.h"
 
 namespace sweetspot::engine {
 
@@ -20,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::AllOf;
 using ::testing::Contains;
-using test_support::error_of;
+using util::test_support::error_of;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -66,7 +66,7 @@ class RuntimeLaunchTest : public ::testing::Test {
     return c;
   }
 
-  test_support::TempTree tree_;
+  util::test_support::TempTree tree_;
 };
 
 TEST_F(RuntimeLaunchTest, CustomRuntimeStartsTheExecutableBootstrap) {
@@ -239,7 +239,7 @@ TEST_F(RuntimeLaunchTest, LambdasLayoutMountsCodeRuntimeAndLayersWhereLambdaHasT
 TEST_F(RuntimeLaunchTest, AnInterpreterUnderTmpStaysVisibleInThePrivateTmp) {
   ScopedEnv dir("SWEETSPOT_RUNTIMES_DIR", (tree_ / "runtimes").c_str());
   write("runtimes/python/bootstrap.py");
-  test_support::TempTree under_tmp(fs::path("/tmp"));
+  util::test_support::TempTree under_tmp(fs::path("/tmp"));
   const fs::path python = under_tmp.write("venv/bin/python3", "ELF", true);
   auto c = config(RuntimeFamily::kPython, "python3.12", "app.handler");
   c.python = python;

@@ -8,12 +8,13 @@
 
 #include <fstream>
 
-#include "engine/test_files.h"
+#include "util/testing/test_files.h"
 
 namespace sweetspot::engine {
 
 using engine_api::FunctionConfig;
 using engine_api::RuntimeFamily;
+
 namespace {
 
 using ::testing::HasSubstr;
@@ -59,7 +60,7 @@ class RuntimeProcessTest : public ::testing::Test {
   }
   const RuntimeSite site_{.runtime_api = "127.0.0.1:1", .log_stream = "stream", .region = "eu-central-1",
                           .xray_daemon = std::nullopt};
-  test_support::TempTree tree_;
+  util::test_support::TempTree tree_;
 };
 
 TEST_F(RuntimeProcessTest, StartsWithLambdasVariablesAndItsOutputInOnePipe) {

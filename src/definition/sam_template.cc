@@ -1,4 +1,4 @@
-#include "engine/sam_template.h"
+#include "definition/sam_template.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "engine_api/config_checks.h"
-#include "engine/function_definition.h"
+#include "definition/function_definition.h"
 
-namespace sweetspot::engine {
+namespace sweetspot::definition {
 
 using engine_api::Architecture;
 using engine_api::environment_variable_problem;
@@ -424,9 +424,9 @@ util::Result<TemplateFunction> read_sam_function(const std::filesystem::path& te
   }
 }
 
-}  // namespace sweetspot::engine
+}  // namespace sweetspot::definition
 
-namespace sweetspot::engine {
+namespace sweetspot::definition {
 
 util::Result<std::vector<std::string>> sam_function_ids(const std::filesystem::path& template_file) {
   YAML::Node root;
@@ -445,4 +445,4 @@ util::Result<std::vector<std::string>> sam_function_ids(const std::filesystem::p
   return ids;
 }
 
-}  // namespace sweetspot::engine
+}  // namespace sweetspot::definition

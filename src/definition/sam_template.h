@@ -11,7 +11,7 @@
 #include "engine_api/backend.h"
 #include "util/error.h"
 
-namespace sweetspot::engine {
+namespace sweetspot::definition {
 
 struct TemplateFunction {
   std::string logical_id;
@@ -37,4 +37,4 @@ util::Result<TemplateFunction> read_sam_function(const std::filesystem::path& te
 // The logical ids of the template's AWS::Serverless::Function resources, in order.
 util::Result<std::vector<std::string>> sam_function_ids(const std::filesystem::path& template_file);
 
-}  // namespace sweetspot::engine
+}  // namespace sweetspot::definition

@@ -1,13 +1,13 @@
-#include "engine/function_definition.h"
+#include "definition/function_definition.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
-#include "engine/test_files.h"
+#include "util/testing/test_files.h"
 
-namespace sweetspot::engine {
+namespace sweetspot::definition {
 
 using engine_api::Architecture;
 using engine_api::FunctionConfig;
@@ -17,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::AllOf;
-using test_support::error_of;
+using util::test_support::error_of;
 using ::testing::HasSubstr;
 
 class FunctionDefinitionTest : public ::testing::Test {
@@ -36,7 +36,7 @@ class FunctionDefinitionTest : public ::testing::Test {
     return load_function({.template_file = file, .function_id = function_id, .overrides = std::move(overrides)});
   }
 
-  test_support::TempTree tree_;
+  util::test_support::TempTree tree_;
 };
 
 TEST_F(FunctionDefinitionTest, DetectsPythonAndLambdasDefaultHandler) {
@@ -443,4 +443,4 @@ TEST(RuntimeFamilyTest, MapsLambdaRuntimeIds) {
 }
 
 }  // namespace
-}  // namespace sweetspot::engine
+}  // namespace sweetspot::definition

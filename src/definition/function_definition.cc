@@ -1,4 +1,4 @@
-#include "engine/function_definition.h"
+#include "definition/function_definition.h"
 
 #include <unistd.h>
 
@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "engine_api/config_checks.h"
-#include "engine/sam_template.h"
+#include "definition/sam_template.h"
 
-namespace sweetspot::engine {
+namespace sweetspot::definition {
 
 using engine_api::Architecture;
 using engine_api::FunctionConfig;
@@ -251,4 +251,4 @@ util::Result<FunctionConfig> load_function(const FunctionSource& source) {
   return config;
 }
 
-}  // namespace sweetspot::engine
+}  // namespace sweetspot::definition

@@ -1,4 +1,4 @@
-// Helpers for engine tests that lay out a function's files: a private temporary
+// Helpers for tests that lay out a function's files: a private temporary
 // folder removed afterwards, and the message of an expected error.
 #pragma once
 
@@ -11,7 +11,7 @@
 
 #include "util/error.h"
 
-namespace sweetspot::engine::test_support {
+namespace sweetspot::util::test_support {
 
 class TempTree {
  public:
@@ -56,4 +56,4 @@ std::string error_of(const util::Result<T>& result) {
   return result.error().message;
 }
 
-}  // namespace sweetspot::engine::test_support
+}  // namespace sweetspot::util::test_support

@@ -11,7 +11,7 @@
 #include "engine_api/function_config.h"
 #include "util/error.h"
 
-namespace sweetspot::engine {
+namespace sweetspot::definition {
 
 // What the user said on the command line; each set value wins over the template
 // and over what is detected from the code.
@@ -40,4 +40,4 @@ util::Result<engine_api::RuntimeFamily> runtime_family(std::string_view runtime_
 
 util::Result<engine_api::Architecture> parse_architecture(std::string_view name);
 
-}  // namespace sweetspot::engine
+}  // namespace sweetspot::definition
