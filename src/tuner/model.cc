@@ -1,5 +1,11 @@
 #include "tuner/model.h"
 
+// Boost 1.74's pchip.hpp calls isnan unqualified: <math.h> declares it globally.
+#include <math.h>
+
+#include <boost/math/interpolators/cubic_hermite.hpp>
+#include <boost/math/interpolators/pchip.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -24,35 +30,21 @@ double pchip(const std::vector<double>& x, const std::vector<double>& y, double 
   if (n == 0) return 0;
   if (n == 1 || at <= x.front()) return y.front();
   if (at >= x.back()) return y.back();
-  // Secant slopes, then Fritsch-Carlson tangents: zero at a local extremum,
-  // weighted harmonic mean elsewhere, one-sided at the ends.
-  std::vector<double> h(n - 1), delta(n - 1), m(n);
-  for (size_t i = 0; i + 1 < n; ++i) {
-    h[i] = x[i + 1] - x[i];
-    delta[i] = (y[i + 1] - y[i]) / h[i];
+  if (n >= 4) return boost::math::interpolators::pchip(std::vector<double>(x), std::vector<double>(y))(at);
+  // Boost.Math's pchip wants four points. With two or three, its slopes (the
+  // secant at each end, inside the weighted harmonic mean of the neighbouring
+  // secants, or 0 at a local extremum) go to its cubic Hermite.
+  std::vector<double> slope(n);
+  const double left = (y[1] - y[0]) / (x[1] - x[0]);
+  const double right = (y[n - 1] - y[n - 2]) / (x[n - 1] - x[n - 2]);
+  slope.front() = left;
+  slope.back() = right;
+  if (n == 3) {
+    const double h0 = x[1] - x[0], h1 = x[2] - x[1];
+    const double w1 = 2 * h1 + h0, w2 = h1 + 2 * h0;
+    slope[1] = left * right <= 0 ? 0 : (w1 + w2) / (w1 / left + w2 / right);
   }
-  m[0] = delta[0];
-  m[n - 1] = delta[n - 2];
-  for (size_t i = 1; i + 1 < n; ++i) {
-    if (delta[i - 1] * delta[i] <= 0) {
-      m[i] = 0;
-    } else {
-      const double w1 = 2 * h[i] + h[i - 1];
-      const double w2 = h[i] + 2 * h[i - 1];
-      m[i] = (w1 + w2) / (w1 / delta[i - 1] + w2 / delta[i]);
-    }
-  }
-  for (size_t end : {size_t{0}, n - 1}) {
-    const double d = delta[end == 0 ? 0 : n - 2];
-    if (m[end] * d <= 0) m[end] = 0;
-    else if (std::abs(m[end]) > 3 * std::abs(d)) m[end] = 3 * d;
-  }
-  const size_t i = static_cast<size_t>(std::upper_bound(x.begin(), x.end(), at) - x.begin()) - 1;
-  const double t = (at - x[i]) / h[i];
-  const double t2 = t * t;
-  const double t3 = t2 * t;
-  return (2 * t3 - 3 * t2 + 1) * y[i] + (t3 - 2 * t2 + t) * h[i] * m[i] + (-2 * t3 + 3 * t2) * y[i + 1] +
-         (t3 - t2) * h[i] * m[i + 1];
+  return boost::math::interpolators::cubic_hermite(std::vector<double>(x), std::vector<double>(y), std::move(slope))(at);
 }
 
 double DurationModel::time_factor(double share, int cores) const {

@@ -70,8 +70,9 @@ class DurationModel {
   bool parallelism_measured_ = false;
 };
 
-// Monotone piecewise cubic (Fritsch-Carlson) through (x, y), constant beyond the
-// ends: never overshoots the data, so it invents no minimum that was not measured.
+// Monotone piecewise cubic (Fritsch-Carlson, Boost.Math's pchip) through (x, y),
+// constant beyond the ends: never overshoots the data, so it invents no minimum
+// that was not measured.
 double pchip(const std::vector<double>& x, const std::vector<double>& y, double at);
 
 }  // namespace sweetspot::tuner

@@ -39,6 +39,14 @@ TEST(Pchip, InterpolatesWithoutOvershoot) {
   EXPECT_LT(mid, 1.0);
 }
 
+TEST(Pchip, FewerThanFourPointsUseTheSameSlopes) {
+  EXPECT_DOUBLE_EQ(pchip({0, 2}, {1, 3}, 0.5), 1.5);  // two points: the line
+  // Three: end slopes 1 and 2, inside (3 + 3) / (3 / 1 + 3 / 2) = 4/3; the cubic
+  // Hermite at t = 0.5 is 0.125 * 1 + 0.5 * 1 - 0.125 * 4/3 = 0.458333.
+  EXPECT_NEAR(pchip({0, 1, 2}, {0, 1, 3}, 0.5), 0.458333, 1e-6);
+  EXPECT_NEAR(pchip({0, 1, 2}, {0, 1, 3}, 1.0), 1.0, 1e-12);
+}
+
 TEST(DurationModel, SingleThreadedCpuWorkStopsGettingFasterAtOneVcpu) {
   Curve c;
   c.serial_cpu_ms = 1000;

@@ -1,7 +1,8 @@
 #include "tuner/statistics.h"
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -27,18 +28,8 @@ double percentile_of_sorted(std::span<const double> sorted, double p) {
 }
 
 double student_t95(int df) {
-  // Exact table for small samples, where the value moves fast.
-  static constexpr std::array<double, 30> kTable = {
-      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-      2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-      2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
   if (df <= 0) return 0;
-  if (df <= 30) return kTable[static_cast<size_t>(df - 1)];
-  // Cornish-Fisher expansion around the normal quantile: within 1e-4 above 30.
-  const double z = 1.959964;
-  const double n = df;
-  return z + (z * z * z + z) / (4 * n) + (5 * std::pow(z, 5) + 16 * std::pow(z, 3) + 3 * z) / (96 * n * n) +
-         (3 * std::pow(z, 7) + 19 * std::pow(z, 5) + 17 * std::pow(z, 3) - 15 * z) / (384 * n * n * n);
+  return boost::math::quantile(boost::math::complement(boost::math::students_t_distribution<double>(df), 0.025));
 }
 
 Summary summarize(std::vector<double> samples, double discard_top_bottom) {

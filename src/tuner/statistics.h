@@ -33,7 +33,8 @@ double trimmed_mean(std::vector<double> samples, double discard_top_bottom);
 // and Excel's PERCENTILE.INC. Exact at p = 0 and p = 100.
 double percentile_of_sorted(std::span<const double> sorted, double p);
 
-// Two-sided 95% critical value of Student's t with `df` degrees of freedom.
+// Two-sided 95% critical value of Student's t with `df` degrees of freedom
+// (Boost.Math's quantile); 0 without a degree of freedom.
 double student_t95(int df);
 
 Summary summarize(std::vector<double> samples, double discard_top_bottom);

@@ -34,16 +34,22 @@ TEST(Statistics, StandardDeviationAndConfidenceIntervalByHand) {
   const Summary s = summarize({2, 4, 4, 4, 5, 5, 7, 9}, 0);
   EXPECT_DOUBLE_EQ(s.mean, 5);
   EXPECT_NEAR(s.stddev, 2.13809, 1e-5);
-  // t(0.975, 7) = 2.365; half width = 2.365 * 2.13809 / sqrt(8) = 1.78776.
-  EXPECT_NEAR(s.ci95_low, 5 - 1.78776, 1e-4);
-  EXPECT_NEAR(s.ci95_high, 5 + 1.78776, 1e-4);
+  // t(0.975, 7) = 2.364624; half width = 2.364624 * 2.13809 / sqrt(8) = 1.78748.
+  EXPECT_NEAR(s.ci95_low, 5 - 1.78748, 1e-4);
+  EXPECT_NEAR(s.ci95_high, 5 + 1.78748, 1e-4);
 }
 
-TEST(Statistics, StudentTMatchesTablesBeyondThirty) {
-  EXPECT_DOUBLE_EQ(student_t95(1), 12.706);
-  EXPECT_NEAR(student_t95(31), 2.0395, 1e-3);
-  EXPECT_NEAR(student_t95(60), 2.0003, 1e-3);
-  EXPECT_NEAR(student_t95(120), 1.9799, 1e-3);
+TEST(Statistics, StudentTMatchesPublishedQuantiles) {
+  // t(0.975, df) to six decimals, as tables (and R's qt) give them.
+  EXPECT_NEAR(student_t95(1), 12.706205, 1e-6);
+  EXPECT_NEAR(student_t95(2), 4.302653, 1e-6);
+  EXPECT_NEAR(student_t95(5), 2.570582, 1e-6);
+  EXPECT_NEAR(student_t95(10), 2.228139, 1e-6);
+  EXPECT_NEAR(student_t95(30), 2.042272, 1e-6);
+  EXPECT_NEAR(student_t95(60), 2.000298, 1e-6);
+  EXPECT_NEAR(student_t95(120), 1.979930, 1e-6);
+  EXPECT_NEAR(student_t95(1000000), 1.959966, 1e-6);  // the normal's 1.959964 in the limit
+  EXPECT_EQ(student_t95(0), 0);
 }
 
 TEST(Statistics, OneSampleHasNoSpread) {
