@@ -19,6 +19,7 @@
 #include "cli/report_files.h"
 #include "engine_api/lambda_limits.h"
 #include "engine/local_backend.h"
+#include "report/explain.h"
 #include "report/json_result.h"
 #include "report/progress.h"
 #include "report/progress_lines.h"
@@ -222,6 +223,7 @@ int run_tune(const TuneOptions& o, const BackendFactory& make_backend) {
   if (bar) bar->finish();
   const bool restored = !aws || aws->restore();
   if (!result) throw Fatal(result.error());  // its kind picks the exit status
+  report::explain(*result);
 
   if (result->interrupted) {
     std::cerr << fmt::format("sweetspot: interrupted: the {} size{} measured before it follow\n", result->sizes.size(),

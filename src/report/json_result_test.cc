@@ -5,8 +5,9 @@
 #include <cstring>
 #include <filesystem>
 
-#include "util/base64.h"
+#include "report/explain.h"
 #include "tuner/testing/fake_backend.h"
+#include "util/base64.h"
 #include "util/file.h"
 
 namespace sweetspot::report {
@@ -38,7 +39,9 @@ TEST(Visualization, EncodesSortedInt16SizesAndFloat32DurationsAndCosts) {
 tuner::TuneResult run(tuner::Plan plan, tuner::testing::Curve curve) {
   tuner::testing::FakeBackend backend(curve);
   const auto prices = tuner::PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value();
-  return tuner::tune(backend, plan, prices, nullptr).value();
+  tuner::TuneResult r = tuner::tune(backend, plan, prices, nullptr).value();
+  explain(r);
+  return r;
 }
 
 tuner::testing::Curve oom_below_200() {

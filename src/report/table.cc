@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "report/trace_view.h"
-#include "tuner/explain.h"
+#include "report/text_format.h"
 #include "util/strings.h"
 
 namespace sweetspot::report {
@@ -90,10 +90,10 @@ void write_report(std::ostream& out, const tuner::TuneResult& r) {
     }
   }
   out << fmt::format("\nPrices: {} {}, {} per GB-second, {} per 1M requests ({})\n", r.prices.region,
-                     engine_api::to_string(r.prices.architecture), tuner::format_usd(r.prices.gb_second(), 6),
-                     tuner::format_usd(r.prices.request * 1e6), r.prices.source);
+                     engine_api::to_string(r.prices.architecture), format_usd(r.prices.gb_second(), 6),
+                     format_usd(r.prices.request * 1e6), r.prices.source);
   out << fmt::format("This run: {} invokes, {} on Lambda; measured with {}\n", r.invocations,
-                     tuner::format_usd(r.lambda_cost), r.backend);
+                     format_usd(r.lambda_cost), r.backend);
 }
 
 }  // namespace sweetspot::report

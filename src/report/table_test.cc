@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "report/explain.h"
 #include "tuner/testing/fake_backend.h"
 
 namespace sweetspot::report {
@@ -12,7 +13,9 @@ namespace {
 tuner::TuneResult run(tuner::Plan plan, tuner::testing::Curve curve) {
   tuner::testing::FakeBackend backend(curve);
   const auto prices = tuner::PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value();
-  return tuner::tune(backend, plan, prices, nullptr).value();
+  tuner::TuneResult r = tuner::tune(backend, plan, prices, nullptr).value();
+  explain(r);
+  return r;
 }
 
 std::string row_of(const std::string& table, const std::string& size) {

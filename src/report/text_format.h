@@ -9,6 +9,9 @@ namespace sweetspot::report {
 // "812 ms" style without the unit: one decimal below 1,000, then whole
 // milliseconds with thousands separators.
 std::string format_ms(double ms);
+// Money for people: "$2.08" from a cent up, else fixed notation with
+// `significant` digits ("$0.0000934"); `usd` is 0 or positive.
+std::string format_usd(double usd, int significant = 3);
 // Dollars per invocation: "$0.0000021" (3 significant digits).
 std::string format_cost(double usd);
 // "1,024 MB"

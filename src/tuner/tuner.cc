@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "engine_api/lambda_limits.h"
-#include "tuner/explain.h"
 #include "util/interrupt.h"
 
 namespace sweetspot::tuner {
@@ -127,7 +126,6 @@ util::Result<TuneResult> tune(engine_api::Backend& backend, const Plan& plan, co
     }
     result.trace_parts = fit_parts(parts);
   }
-  explain(result);
   for (const std::string& note : backend.notes()) result.warnings.insert(result.warnings.begin(), note);
   if (result.interrupted) {
     result.warnings.insert(result.warnings.begin(),

@@ -67,6 +67,8 @@ struct TuneResult {
   // Each X-Ray subsegment the function sent, across the sizes, with whether
   // memory speeds it up (trace_parts.h). Empty when it sent none.
   std::vector<PartScaling> trace_parts;
+  // Words for people: report::explain writes the recommendation's; the tuner
+  // adds only backend notes, an interrupted run and the limiting X-Ray part.
   std::string headline;                // one line: the recommendation and why
   std::vector<std::string> reasoning;  // supporting sentences
   std::vector<std::string> warnings;   // e.g. host-capped or unenforced sizes

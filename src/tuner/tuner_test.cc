@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "tuner/explain.h"
 #include "tuner/testing/fake_backend.h"
 
 namespace sweetspot::tuner {
@@ -50,28 +49,9 @@ TEST(Tuner, MeasuresEveryListedSizeAndRecommendsTheCheapest) {
   EXPECT_EQ(result->recommended()->memory_mb, 128);
   ASSERT_TRUE(result->model.has_value());
   EXPECT_EQ(result->model->kind(), WorkloadKind::kIoBound);
-  EXPECT_NE(result->headline.find("128 MB: the cheapest size"), std::string::npos) << result->headline;
   double spent = 0;
   for (const auto& s : result->sizes) spent += s.spent;
   EXPECT_DOUBLE_EQ(result->lambda_cost, spent);
-}
-
-TEST(Tuner, SizesWhoseCostIsWithinNoiseAreNamedWithTheFastest) {
-  Curve c;
-  c.serial_cpu_ms = 400;  // cost is flat below one vCPU, so noise decides the cheapest
-  c.noise = 0.03;
-  c.init_ms = 1500;  // each size's one cold start must not widen its interval
-  FakeBackend backend(c, /*seed=*/3);
-  auto result = tune(backend, Plan{}, us_east_1(), nullptr);
-  ASSERT_TRUE(result.has_value());
-  ASSERT_NE(result->recommended(), nullptr);
-  std::string line;
-  for (const auto& l : result->reasoning) {
-    if (l.find("within measurement noise") != std::string::npos) line = l;
-  }
-  ASSERT_FALSE(line.empty()) << result->headline;
-  EXPECT_NE(line.find("equal cost buys speed for free"), std::string::npos) << line;
-  EXPECT_EQ(line.find("3,008 MB"), std::string::npos) << line;  // twice the cost: clearly not the same
 }
 
 // Cost is flat below one vCPU for CPU-bound work, so the cheapest measured size
@@ -140,9 +120,6 @@ TEST(Tuner, FailingInvokesAndUnrunnableSizesNeverAbortTheRun) {
   EXPECT_EQ(result->sizes[1].errors.at("Error"), 2);
   EXPECT_TRUE(result->sizes[1].feasible);
   EXPECT_EQ(result->recommended()->memory_mb, 256);
-  bool mentions_oom = false;
-  for (const auto& line : result->reasoning) mentions_oom |= line.find("128 MB is not usable") != std::string::npos;
-  EXPECT_TRUE(mentions_oom);
 }
 
 TEST(Tuner, UnreachableLatencyLimitNamesTheClosestSize) {
@@ -156,7 +133,7 @@ TEST(Tuner, UnreachableLatencyLimitNamesTheClosestSize) {
   ASSERT_TRUE(result.has_value());
   EXPECT_EQ(result->recommended(), nullptr);
   ASSERT_NE(result->closest(), nullptr);
-  EXPECT_NE(result->headline.find("No size meets p95 <= 100 ms"), std::string::npos) << result->headline;
+  EXPECT_FALSE(result->choice.limit_met);
 }
 
 TEST(Tuner, HostCappedSizesAreLabelled) {
@@ -170,10 +147,8 @@ TEST(Tuner, HostCappedSizesAreLabelled) {
   plan.strategy.kind = StrategyKind::kSpeed;
   auto result = tune(backend, plan, us_east_1(), nullptr);
   ASSERT_TRUE(result.has_value());
+  EXPECT_FALSE(result->sizes[0].support.cpu_capped_by_host());
   EXPECT_TRUE(result->sizes[1].support.cpu_capped_by_host());
-  ASSERT_EQ(result->warnings.size(), 1u);
-  EXPECT_NE(result->warnings[0].find("7,076 MB"), std::string::npos);
-  EXPECT_NE(result->warnings[0].find("host"), std::string::npos);
 }
 
 TEST(Tuner, ColdStartsAndParallelReachTheBackend) {
@@ -209,13 +184,6 @@ TEST(Tuner, InvalidPlansAreRejectedBeforeAnythingRuns) {
   plan.num = 0;
   EXPECT_FALSE(tune(backend, plan, us_east_1(), nullptr).has_value());
   EXPECT_TRUE(backend.batches().empty());
-}
-
-TEST(Explain, MoneyInFixedNotationPeopleCanCompare) {
-  EXPECT_EQ(format_usd(0.0000166667, 6), "$0.0000166667");
-  EXPECT_EQ(format_usd(0.00009342), "$0.0000934");
-  EXPECT_EQ(format_usd(2.5), "$2.50");
-  EXPECT_EQ(format_usd(0), "$0");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/explain.h"
 #include "report/json_result.h"
 #include "report/result_model.h"
 #include "tuner/testing/fake_backend.h"
@@ -20,6 +21,7 @@ inline tuner::TuneResult tune_fake(tuner::Plan plan, tuner::testing::Curve curve
   tuner::testing::FakeBackend backend(curve, seed);
   const auto prices = tuner::PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value();
   tuner::TuneResult r = tuner::tune(backend, plan, prices, nullptr).value();
+  explain(r);
   r.function = std::move(function);
   return r;
 }

@@ -1,4 +1,4 @@
-#include "tuner/explain.h"
+#include "report/explain.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,18 +7,23 @@
 #include <fmt/format.h>
 
 #include "engine_api/lambda_limits.h"
+#include "report/text_format.h"
 #include "tuner/tuner.h"
 #include "util/strings.h"
 
-namespace sweetspot::tuner {
+namespace sweetspot::report {
+
+using tuner::DurationModel;
+using tuner::LatencyLimit;
+using tuner::Plan;
+using tuner::SizeResult;
+using tuner::StrategyKind;
+using tuner::TuneResult;
+using tuner::WorkloadKind;
 
 namespace {
 
 std::string mb(int memory_mb) { return util::with_thousands(memory_mb) + " MB"; }
-
-std::string percentile_name(double p) {
-  return std::floor(p) == p ? fmt::format("p{:.0f}", p) : fmt::format("p{}", p);
-}
 
 std::string limit_text(const LatencyLimit& limit) {
   return fmt::format("{} <= {:g} ms", percentile_name(limit.percentile), limit.max_ms);
@@ -94,22 +99,11 @@ std::vector<const SizeResult*> within_noise(const TuneResult& r, const SizeResul
 
 }  // namespace
 
-std::string format_usd(double usd, int significant) {
-  if (usd == 0) return "$0";
-  if (usd >= 0.01) return fmt::format("${:.2f}", usd);
-  // Fixed notation with `significant` digits: people compare "$0.0000166667"
-  // with a price page more easily than "1.67e-05".
-  const int decimals = significant - 1 - static_cast<int>(std::floor(std::log10(usd)));
-  std::string text = fmt::format("{:.{}f}", usd, decimals);
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return "$" + text;
-}
-
-void explain(TuneResult& r) {
-  r.headline.clear();
-  r.reasoning.clear();
-  r.warnings.clear();
+void explain(TuneResult& result) {
+  const TuneResult& r = result;
+  // Built apart, then merged around what the tuner added.
+  std::string headline;
+  std::vector<std::string> reasoning, warnings;
   const Plan& plan = r.plan;
 
   const SizeResult* smallest = nullptr;
@@ -121,11 +115,11 @@ void explain(TuneResult& r) {
   }
 
   if (const SizeResult* chosen = r.recommended()) {
-    r.headline = fmt::format("{}: {}", mb(chosen->memory_mb), strategy_phrase(plan));
+    headline = fmt::format("{}: {}", mb(chosen->memory_mb), strategy_phrase(plan));
     if (chosen != smallest) {
-      r.headline += fmt::format("; {} {}", speed_versus(*chosen, *smallest), cost_versus(*chosen, *smallest));
+      headline += fmt::format("; {} {}", speed_versus(*chosen, *smallest), cost_versus(*chosen, *smallest));
     } else if (fastest && fastest != chosen) {
-      r.headline += fmt::format("; the fastest, {}, is {} {}", mb(fastest->memory_mb),
+      headline += fmt::format("; the fastest, {}, is {} {}", mb(fastest->memory_mb),
                                 speed_versus(*fastest, *chosen), cost_versus(*fastest, *chosen));
     }
     const std::vector<const SizeResult*> close = within_noise(r, *chosen);
@@ -142,7 +136,7 @@ void explain(TuneResult& r) {
       if (plan.strategy.kind == StrategyKind::kCost) {
         line += fmt::format("; sizes within {:.1f}% of the cheapest count as equally cheap, and of those the fastest "
                             "is recommended (equal cost buys speed for free), so the answer does not flip with noise",
-                            std::clamp(chosen->cost_margin * 2, kMinTie, kMaxTie) * 100);
+                            std::clamp(chosen->cost_margin * 2, tuner::kMinTie, tuner::kMaxTie) * 100);
         if (quickest != chosen && quickest->typical_duration_ms * 1.05 < chosen->typical_duration_ms) {
           line += fmt::format(". {} is {} but measured slightly dearer: worth it if latency matters",
                               mb(quickest->memory_mb), speed_versus(*quickest, *chosen));
@@ -150,38 +144,38 @@ void explain(TuneResult& r) {
       } else if (plan.strategy.kind == StrategyKind::kSpeed) {
         line += "; of sizes equally fast within noise the cheapest is recommended";
       }
-      r.reasoning.push_back(line + ".");
+      reasoning.push_back(line + ".");
     }
     if (chosen->support.cpu_capped_by_host()) {
-      r.reasoning.push_back(fmt::format(
+      reasoning.push_back(fmt::format(
           "{} was measured with {:.2f} vCPUs where Lambda gives {:.2f}: this host has too few cores, so on Lambda it "
           "will be faster than measured here.",
           mb(chosen->memory_mb), chosen->support.effective_cpus, chosen->support.requested_cpus));
     }
   } else if (!r.choice.limit_met && r.closest()) {
     const SizeResult* closest = r.closest();
-    r.headline = fmt::format("No size meets {}: the closest is {} at {} = {:.1f} ms", limit_text(*plan.strategy.limit),
+    headline = fmt::format("No size meets {}: the closest is {} at {} = {:.1f} ms", limit_text(*plan.strategy.limit),
                              mb(closest->memory_mb), percentile_name(plan.strategy.limit->percentile),
                              closest->latency_ms);
   } else {
-    r.headline = "No size worked: every measured size failed (reasons below)";
+    headline = "No size worked: every measured size failed (reasons below)";
   }
 
-  if (r.model) r.reasoning.push_back("The function is " + r.model->describe() + ". " + consequence(*r.model));
+  if (r.model) reasoning.push_back("The function is " + r.model->describe() + ". " + consequence(*r.model));
 
   // The host: sizes were interleaved in random order, and a reference CPU burst
   // between batches measured how much CPU a thread got.
   if (r.host.too_noisy) {
-    r.warnings.push_back(r.host.verdict);
+    warnings.push_back(r.host.verdict);
   } else if (!r.host.verdict.empty()) {
-    r.reasoning.push_back(fmt::format("{}{}.", static_cast<char>(std::toupper(r.host.verdict[0])), r.host.verdict.substr(1)));
+    reasoning.push_back(fmt::format("{}{}.", static_cast<char>(std::toupper(r.host.verdict[0])), r.host.verdict.substr(1)));
   }
   if (!r.host.parallel_limited.empty()) {
     std::string list;
     for (const auto& [m, n] : r.host.parallel_limited) {
       list += fmt::format("{}{} MB {} at once", list.empty() ? "" : ", ", util::with_thousands(m), n);
     }
-    r.reasoning.push_back(fmt::format("--parallel ran no more environments of a size at once than this host's CPUs "
+    reasoning.push_back(fmt::format("--parallel ran no more environments of a size at once than this host's CPUs "
                                       "hold without contention ({}), so durations are the function's, not the "
                                       "host's queue.",
                                       list));
@@ -194,7 +188,7 @@ void explain(TuneResult& r) {
         util::with_thousands(engine_api::kMinMemoryMb), mb(engine_api::kMaxMemoryMb), r.sizes.size(), r.invocations,
         100.0 * static_cast<double>(r.sizes.size()) / sweep_sizes, util::with_thousands(sweep_sizes * plan.num),
         r.search->stop_reason);
-    r.reasoning.push_back(line);
+    reasoning.push_back(line);
   }
   if (r.model_best) {
     const auto& best = *r.model_best;
@@ -205,13 +199,13 @@ void explain(TuneResult& r) {
       }
     }
     if (r.search && at) {
-      r.reasoning.push_back(fmt::format(
+      reasoning.push_back(fmt::format(
           "The model predicted the {} at {}: {:.1f} ms and {} per call; measured at {}: {:.1f} ms and {} "
           "({:+.1f}% cost).",
           r.choice.limit_met ? "best" : "size closest to the limit", mb(best.memory_mb), best.duration_ms, format_usd(best.cost), mb(at->memory_mb), at->typical_duration_ms,
           format_usd(at->cost.total()), (at->cost.total() / best.cost - 1) * 100));
     } else if (!r.search) {
-      r.reasoning.push_back(fmt::format(
+      reasoning.push_back(fmt::format(
           "The model predicts {} at {} per call, cheaper than every size measured; try --memory auto to confirm.",
           mb(best.memory_mb), format_usd(best.cost)));
     }
@@ -232,7 +226,7 @@ void explain(TuneResult& r) {
       list += i == 0 ? "" : (i + 1 == sizes.size() ? " and " : ", ");
       list += util::with_thousands(sizes[i]);
     }
-    r.reasoning.push_back(fmt::format("{} MB {} not usable: {}.", list, sizes.size() == 1 ? "is" : "are", reason));
+    reasoning.push_back(fmt::format("{} MB {} not usable: {}.", list, sizes.size() == 1 ? "is" : "are", reason));
   }
   std::vector<int> stopped;
   for (const auto& s : r.sizes) {
@@ -246,7 +240,7 @@ void explain(TuneResult& r) {
       list += i == 0 ? "" : (i + 1 == stopped.size() ? " and " : ", ");
       list += util::with_thousands(stopped[i]);
     }
-    r.reasoning.push_back(fmt::format("{} MB stopped at the first out-of-memory or timeout: more invokes cannot make "
+    reasoning.push_back(fmt::format("{} MB stopped at the first out-of-memory or timeout: more invokes cannot make "
                                       "{} usable.",
                                       list, stopped.size() == 1 ? "it" : "them"));
   }
@@ -256,11 +250,11 @@ void explain(TuneResult& r) {
     } else if (s.successes < s.invocations) {
       std::string kinds;
       for (const auto& [type, n] : s.errors) kinds += fmt::format("{}{} x{}", kinds.empty() ? "" : ", ", type, n);
-      r.reasoning.push_back(fmt::format("{}: {} of {} invokes failed ({}); the statistics cover the others.",
+      reasoning.push_back(fmt::format("{}: {} of {} invokes failed ({}); the statistics cover the others.",
                                         mb(s.memory_mb), s.invocations - s.successes, s.invocations, kinds));
     }
     if (s.invocations > 0 && s.support.cpu_capped_by_host()) {
-      r.warnings.push_back(
+      warnings.push_back(
           s.support.note.empty()
               ? fmt::format("{}: measured with {:.2f} vCPUs on {} cores where Lambda gives {:.2f} on {}; its numbers "
                             "are this host's",
@@ -269,10 +263,13 @@ void explain(TuneResult& r) {
               : fmt::format("{}: {}", mb(s.memory_mb), s.support.note));
     }
     if (s.invocations > 0 && (!s.limits_enforced || !s.support.limits_enforced)) {
-      r.warnings.push_back(fmt::format("{}: ran without memory/CPU limits; its numbers are not Lambda's",
+      warnings.push_back(fmt::format("{}: ran without memory/CPU limits; its numbers are not Lambda's",
                                        mb(s.memory_mb)));
     }
   }
+  result.headline = std::move(headline);
+  result.reasoning.insert(result.reasoning.begin(), reasoning.begin(), reasoning.end());
+  result.warnings.insert(result.warnings.end(), warnings.begin(), warnings.end());
 }
 
-}  // namespace sweetspot::tuner
+}  // namespace sweetspot::report

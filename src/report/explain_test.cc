@@ -1,0 +1,116 @@
+#include "report/explain.h"
+
+#include <gtest/gtest.h>
+
+#include "report/text_format.h"
+#include "tuner/testing/fake_backend.h"
+
+namespace sweetspot::report {
+namespace {
+
+using tuner::testing::Curve;
+using tuner::testing::FakeBackend;
+
+tuner::Prices us_east_1() {
+  return tuner::PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value();
+}
+
+tuner::TuneResult tune_and_explain(FakeBackend& backend, const tuner::Plan& plan) {
+  tuner::TuneResult r = tuner::tune(backend, plan, us_east_1(), nullptr).value();
+  explain(r);
+  return r;
+}
+
+Curve io_bound() {
+  Curve c;
+  c.wait_ms = 100;
+  c.serial_cpu_ms = 5;
+  return c;
+}
+
+bool any_has(const std::vector<std::string>& lines, const std::string& text) {
+  for (const auto& line : lines) {
+    if (line.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(Explain, NamesTheCheapestSizeOfAWaitingFunction) {
+  FakeBackend backend(io_bound());
+  const auto r = tune_and_explain(backend, tuner::Plan{});
+  ASSERT_NE(r.recommended(), nullptr);
+  EXPECT_NE(r.headline.find("128 MB: the cheapest size"), std::string::npos) << r.headline;
+}
+
+TEST(Explain, SizesWhoseCostIsWithinNoiseAreNamedWithTheFastest) {
+  Curve c;
+  c.serial_cpu_ms = 400;  // cost is flat below one vCPU, so noise decides the cheapest
+  c.noise = 0.03;
+  c.init_ms = 1500;  // each size's one cold start must not widen its interval
+  FakeBackend backend(c, /*seed=*/3);
+  const auto r = tune_and_explain(backend, tuner::Plan{});
+  ASSERT_NE(r.recommended(), nullptr);
+  std::string line;
+  for (const auto& l : r.reasoning) {
+    if (l.find("within measurement noise") != std::string::npos) line = l;
+  }
+  ASSERT_FALSE(line.empty()) << r.headline;
+  EXPECT_NE(line.find("equal cost buys speed for free"), std::string::npos) << line;
+  EXPECT_EQ(line.find("3,008 MB"), std::string::npos) << line;  // twice the cost: clearly not the same
+}
+
+TEST(Explain, UnusableSizesAreGivenWithTheirReason) {
+  Curve c = io_bound();
+  c.working_set_mb = 200;  // 128 MB runs out of memory
+  FakeBackend backend(c);
+  const auto r = tune_and_explain(backend, tuner::Plan{});
+  EXPECT_TRUE(any_has(r.reasoning, "128 MB is not usable")) << ::testing::PrintToString(r.reasoning);
+}
+
+TEST(Explain, UnreachableLatencyLimitNamesTheClosestSize) {
+  Curve c;
+  c.serial_cpu_ms = 500;
+  FakeBackend backend(c);
+  tuner::Plan plan;
+  plan.num = 5;
+  plan.strategy.limit = tuner::LatencyLimit{100, 95};  // one vCPU still takes 500 ms
+  const auto r = tune_and_explain(backend, plan);
+  EXPECT_NE(r.headline.find("No size meets p95 <= 100 ms"), std::string::npos) << r.headline;
+}
+
+TEST(Explain, HostCappedSizesAreLabelled) {
+  Curve c;
+  c.parallel_cpu_ms = 1000;
+  c.host_cores = 2;
+  FakeBackend backend(c);
+  tuner::Plan plan;
+  plan.memory_sizes = {1769, 7076};
+  plan.num = 3;
+  plan.strategy.kind = tuner::StrategyKind::kSpeed;
+  const auto r = tune_and_explain(backend, plan);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("7,076 MB"), std::string::npos);
+  EXPECT_NE(r.warnings[0].find("host"), std::string::npos);
+}
+
+TEST(Explain, KeepsWhatTheTunerAddedAroundItsOwnWords) {
+  tuner::TuneResult r;  // nothing measured
+  r.reasoning = {"the tuner's sentence"};
+  r.warnings = {"a backend note"};
+  explain(r);
+  EXPECT_EQ(r.headline, "No size worked: every measured size failed (reasons below)");
+  ASSERT_FALSE(r.reasoning.empty());
+  EXPECT_EQ(r.reasoning.back(), "the tuner's sentence");
+  ASSERT_FALSE(r.warnings.empty());
+  EXPECT_EQ(r.warnings.front(), "a backend note");
+}
+
+TEST(Explain, MoneyInFixedNotationPeopleCanCompare) {
+  EXPECT_EQ(format_usd(0.0000166667, 6), "$0.0000166667");
+  EXPECT_EQ(format_usd(0.00009342), "$0.0000934");
+  EXPECT_EQ(format_usd(2.5), "$2.50");
+  EXPECT_EQ(format_usd(0), "$0");
+}
+
+}  // namespace
+}  // namespace sweetspot::report
