@@ -25,7 +25,7 @@ inline constexpr std::size_t kMaxXRayDatagramBytes = 64'000;
 // the trace header) and sends its own subsegments as children of it.
 inline constexpr std::string_view kFunctionOrigin = "AWS::Lambda::Function";
 inline constexpr std::string_view kInitializationPhase = "Initialization";
-inline constexpr std::string_view kInvocationPhase = "engine_api::Invocation";
+inline constexpr std::string_view kInvocationPhase = "Invocation";
 inline constexpr std::string_view kOverheadPhase = "Overhead";
 
 // Why a datagram was dropped; each is counted by the daemon.
