@@ -204,15 +204,15 @@ util::Result<std::vector<engine_api::Invocation>> AwsBackend::run(const engine_a
   // Every invoke cold: a new version each time (a version starts with no
   // execution environments), invoked one at a time.
   std::vector<engine_api::Invocation> results;
+  engine_api::Batch one = batch;  // once: a copy per invoke would copy every payload each time
+  one.count = 1;
+  one.concurrency = 1;
   for (size_t i = 0; i < batch.invokes(); ++i) {
     if (auto ready = configure(std::to_string(i + 1)); !ready) {
       if (i == 0) return std::unexpected(ready.error());
       break;  // the invokes already made still count
     }
-    engine_api::Batch one = batch;
     one.payloads = {batch.payload(i)};
-    one.count = 1;
-    one.concurrency = 1;
     auto invoked = invoke_all(alias, one, observer);
     if (!invoked.empty()) results.push_back(std::move(invoked.front()));
   }

@@ -25,6 +25,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using test_support::CommandResult;
 using test_support::run_command;
+using ::testing::AllOf;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -134,7 +136,9 @@ TEST_F(RuntimesTest, PythonHappyPathWithContext) {
   EXPECT_TRUE(response["memory_is_int"].get<bool>());
   EXPECT_EQ(response["function_name"], fn.path().filename().string());
   EXPECT_EQ(response["request_id"], r.record["requestId"]);
-  EXPECT_THAT(response["arn"].get<std::string>(), HasSubstr(":function:" + fn.path().filename().string()));
+  // Unqualified (invoked without one), in the local account; the region is the user's AWS_REGION.
+  EXPECT_THAT(response["arn"].get<std::string>(),
+              AllOf(StartsWith("arn:aws:lambda:"), EndsWith(":123456789012:function:" + fn.path().filename().string())));
   EXPECT_EQ(response["log_group"], "/aws/lambda/" + fn.path().filename().string());
   EXPECT_GT(response["remaining_first"].get<int>(), 0);
   EXPECT_LE(response["remaining_first"].get<int>(), 3000);

@@ -36,6 +36,13 @@ class FunctionDefinitionTest : public ::testing::Test {
     return load_function({.template_file = file, .function_id = function_id, .overrides = std::move(overrides)});
   }
 
+  // A template whose one resource is the Python function Fn (code in src/,
+  // handler app.handler), with `more` appended to its Properties (6 spaces in).
+  static std::string fn_template(const std::string& more = "") {
+    return "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+           "      CodeUri: src\n      Handler: app.handler\n      Runtime: python3.12\n" + more;
+  }
+
   util::test_support::TempTree tree_;
 };
 
@@ -254,15 +261,7 @@ TEST_F(FunctionDefinitionTest, TemplateWithoutHandlerNamesTheKey) {
 
 TEST_F(FunctionDefinitionTest, TemplateJsonLoggingSetsLambdasLogVariables) {
   write("src/app.py", "");
-  const std::string head = R"(Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src
-      Handler: app.handler
-      Runtime: python3.12
-      LoggingConfig:
-)";
+  const std::string head = fn_template("      LoggingConfig:\n");
   auto json = load_template(head + "        LogFormat: JSON\n        ApplicationLogLevel: DEBUG\n");
   ASSERT_TRUE(json) << json.error().message;
   EXPECT_EQ(json->environment.at("AWS_LAMBDA_LOG_FORMAT"), "JSON");
@@ -307,16 +306,7 @@ Resources:
   EXPECT_EQ(config->layers[0], tree_.root() / "layers/shared");
   EXPECT_EQ(config->layers[1], tree_.root() / "layers/extra");
 
-  const std::string arn = R"(Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src
-      Handler: app.handler
-      Runtime: python3.12
-      Layers:
-        - arn:aws:lambda:us-east-1:123456789012:layer:tools:3
-)";
+  const std::string arn = fn_template("      Layers:\n        - arn:aws:lambda:us-east-1:123456789012:layer:tools:3\n");
   EXPECT_THAT(error_of(load_template(arn)),
               AllOf(HasSubstr("Resources.Fn.Properties.Layers[0]"), HasSubstr("not a layer of this template")));
 }
@@ -355,15 +345,7 @@ TEST_F(FunctionDefinitionTest, UnresolvableVariableNamesKeyAndTheFix) {
 
 TEST_F(FunctionDefinitionTest, TemplateErrorsNameFileKeyAndProblem) {
   write("src/app.py", "");
-  EXPECT_THAT(error_of(load_template(R"(Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src
-      Handler: app.handler
-      Runtime: python3.12
-      MemorySize: 64
-)")),
+  EXPECT_THAT(error_of(load_template(fn_template("      MemorySize: 64\n"))),
               AllOf(HasSubstr("template.yaml:8: Resources.Fn.Properties.MemorySize"), HasSubstr("128 to 10240")));
 
   EXPECT_THAT(error_of(load_template(R"(Resources:
@@ -413,8 +395,7 @@ Resources:
 TEST_F(FunctionDefinitionTest, HugeOrNotANumberSizesAreOutOfRange) {
   write("src/app.py", "");
   for (const std::string value : {"1e30", "-1e30", "nan", "1e308"}) {
-    const std::string head = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
-                             "      CodeUri: src\n      Handler: app.handler\n      Runtime: python3.12\n";
+    const std::string head = fn_template();
     EXPECT_THAT(error_of(load_template(head + "      MemorySize: " + value + "\n")), HasSubstr("128 to 10240"))
         << value;
     EXPECT_THAT(error_of(load_template(head + "      EphemeralStorage:\n        Size: " + value + "\n")),

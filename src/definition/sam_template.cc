@@ -99,7 +99,7 @@ std::optional<std::string> Template::reference(const std::string& name) const {
     if (const char* region = std::getenv("AWS_DEFAULT_REGION")) return region;
     return "us-east-1";
   }
-  if (name == "AWS::AccountId") return "123456789012";
+  if (name == "AWS::AccountId") return std::string(engine_api::kLocalAccountId);
   if (name == "AWS::Partition") return "aws";
   if (name == "AWS::URLSuffix") return "amazonaws.com";
   if (name == "AWS::StackName") return "local";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "engine/billing.h"
@@ -62,7 +63,7 @@ ExecutionEnvironment::ExecutionEnvironment(const FunctionConfig& config, const E
       log_stream_(new_log_stream_name(config.version)),
       log_(options.events, id),
       usage_(nullptr) {
-  function_arn_ = "arn:aws:lambda:" + options_.region + ":000000000000:function:" + config_.name;
+  function_arn_ = fmt::format("arn:aws:lambda:{}:{}:function:{}", options_.region, engine_api::kLocalAccountId, config_.name);
 }
 
 RuntimeApiServer::Hooks ExecutionEnvironment::hooks(ExecutionEnvironment* env) {
@@ -316,7 +317,7 @@ Invocation ExecutionEnvironment::run_event(InvokeRun& run, const InvokeInput& in
   event.payload = input.payload;
   event.deadline_epoch_ms =
       util::epoch_ms_now() + std::chrono::duration_cast<std::chrono::milliseconds>(deadline - sent_at).count();
-  event.function_arn = function_arn_;
+  event.function_arn = input.invoked_function_arn.value_or(function_arn_);
   event.trace_id = inv.trace_header;
   event.client_context = input.client_context;
   event.cognito_identity = input.cognito_identity;

@@ -65,6 +65,9 @@ struct InvokeInput {
   std::string payload;
   std::optional<std::string> client_context;
   std::optional<std::string> cognito_identity;
+  // The ARN the caller invoked, qualifier included if it gave one (Lambda hands
+  // the function that, not the version it ran); none: the unqualified ARN.
+  std::optional<std::string> invoked_function_arn;
 };
 
 class ExecutionEnvironment {

@@ -204,7 +204,10 @@ util::Result<std::vector<Invocation>> LocalBackend::run(const Batch& batch, Invo
     }
   };
 
-  const int workers = std::max(1, std::min<int>(batch.concurrency, static_cast<int>(std::min<size_t>(invokes, 1024))));
+  // One worker per invoke in flight, never more than there are invokes; the
+  // size_t is compared as size_t, so no invoke count can overflow the int.
+  const int workers =
+      std::max(1, static_cast<int>(std::min(static_cast<size_t>(std::max(batch.concurrency, 1)), invokes)));
   if (workers == 1) {
     worker();
   } else {

@@ -4,12 +4,17 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine_api/backend.h"
 #include "engine_api/lambda_limits.h"
 
 namespace sweetspot::engine_api {
+
+// The account id of functions that run here (serve's ARNs, SAM's AWS::AccountId,
+// the ARN a function is handed): the placeholder AWS's own documentation uses.
+inline constexpr std::string_view kLocalAccountId = "123456789012";
 
 enum class RuntimeFamily {
   kProvided,  // provided.al2023 and friends: an executable `bootstrap`

@@ -1,5 +1,7 @@
 #include "lambda_api/configuration_json.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 namespace sweetspot::lambda_api {
@@ -14,7 +16,7 @@ nlohmann::json function_configuration_json(const FunctionRegistry& registry, con
       {"FunctionName", f.function_name},
       {"FunctionArn", registry.function_arn(f.function_name, arn_qualifier)},
       {"Runtime", c.runtime_id},
-      {"Role", "arn:aws:iam::123456789012:role/sweetspot-serve"},
+      {"Role", fmt::format("arn:aws:iam::{}:role/sweetspot-serve", engine_api::kLocalAccountId)},
       {"Handler", c.handler.empty() ? std::string("bootstrap") : c.handler},
       {"Description", f.state.description},
       {"Timeout", static_cast<int>(std::lround(c.timeout_s))},

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "engine_api/config_checks.h"
 #include "engine_api/lambda_limits.h"
 #include "lambda_api/configuration_json.h"
 
@@ -84,18 +85,13 @@ std::expected<std::map<std::string, std::string>, ApiError> environment_member(c
   if (!env.contains("Variables") || env["Variables"].is_null()) return out;
   if (!env["Variables"].is_object()) return std::unexpected(invalid("'Environment.Variables' must be an object of strings"));
   static const std::regex kKey("[a-zA-Z][a-zA-Z0-9_]*");
-  static const std::set<std::string> kReserved{
-      "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
-      "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-      "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
-      "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-      "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR"};
   for (const auto& [key, value] : env["Variables"].items()) {
     if (!std::regex_match(key, kKey)) {
       return std::unexpected(invalid(fmt::format("environment variable name '{}' is not valid: use letters, digits "
                                                  "and '_', starting with a letter", key)));
     }
-    if (kReserved.contains(key)) {
+    if (std::ranges::find(engine_api::kReservedEnvironmentVariables, key) !=
+        engine_api::kReservedEnvironmentVariables.end()) {
       return std::unexpected(invalid(fmt::format(
           "Lambda was unable to configure your environment variables because the environment variables you have "
           "provided contains reserved keys that are currently not supported for modification. Reserved keys used in "

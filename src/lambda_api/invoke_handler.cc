@@ -62,6 +62,7 @@ std::expected<ApiResponse, ApiError> handle_invoke(const FunctionRegistry& regis
   }
 
   engine::InvokeInput input(std::move(payload));
+  input.invoked_function_arn = registry.function_arn(target->function_name, route.qualifier);
   if (const std::string context = request.header("x-amz-client-context"); !context.empty()) {
     auto decoded = util::base64_decode(context);
     if (!decoded || !nlohmann::json::accept(*decoded)) {

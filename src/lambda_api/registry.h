@@ -62,7 +62,7 @@ struct AliasUpdate {
 
 class FunctionRegistry {
  public:
-  explicit FunctionRegistry(std::string region = "us-east-1", std::string account_id = "123456789012");
+  explicit FunctionRegistry(std::string region = "us-east-1", std::string account_id = std::string(engine_api::kLocalAccountId));
 
   // Fails when a function of that name is already registered.
   util::Result<void> add(engine_api::FunctionConfig config);

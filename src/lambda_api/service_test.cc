@@ -19,6 +19,7 @@ class RecordingInvoker : public Invoker {
   std::expected<engine_api::Invocation, ApiError> invoke(const Resolved& target, const engine::InvokeInput& input) override {
     invoked.push_back(target);
     payloads.push_back(input.payload);
+    invoked_arns.push_back(input.invoked_function_arn.value_or(""));
     if (busy) return std::unexpected(ApiError{ErrorCode::kTooManyRequests, "busy", "ConcurrentInvocationLimitExceeded"});
     engine_api::Invocation inv;
     inv.request_id = "req-1";
@@ -37,7 +38,7 @@ class RecordingInvoker : public Invoker {
   }
 
   std::vector<Resolved> invoked, events;
-  std::vector<std::string> payloads, retired;
+  std::vector<std::string> payloads, retired, invoked_arns;
   engine_api::Outcome outcome = engine_api::Outcome::kSuccess;
   std::string log = "START RequestId: req-1 Version: $LATEST\nEND RequestId: req-1\nREPORT RequestId: req-1\n";
   bool busy = false;
@@ -93,6 +94,8 @@ TEST_F(ServiceTest, InvokeAnswersWithTheResponseAndExecutedVersion) {
   EXPECT_EQ(header(r, "X-Amz-Log-Result"), "");
   ASSERT_EQ(invoker.invoked.size(), 1u);
   EXPECT_EQ(invoker.invoked[0].state.config.memory_mb, 256);
+  // The function is handed the ARN it was invoked by: unqualified here.
+  EXPECT_EQ(invoker.invoked_arns[0], "arn:aws:lambda:us-east-1:123456789012:function:fn");
 }
 
 TEST_F(ServiceTest, AnEmptyPayloadIsAnEmptyObject) {
@@ -202,6 +205,8 @@ TEST_F(ServiceTest, UpdatePublishAliasInvokeRoundTrip) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(header(r, "X-Amz-Executed-Version"), "1");
   EXPECT_EQ(invoker.invoked.back().state.config.memory_mb, 1024);
+  // The alias the caller named, not the version it resolved to (as Lambda's context shows it).
+  EXPECT_EQ(invoker.invoked_arns.back(), "arn:aws:lambda:us-east-1:123456789012:function:fn:sweetspot-1024");
   r = call("GET", "/2015-03-31/functions/fn/configuration?Qualifier=1");
   EXPECT_EQ(json::parse(r.body)["MemorySize"], 1024);
   r = call("GET", "/2015-03-31/functions/fn/configuration");

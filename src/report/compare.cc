@@ -277,8 +277,8 @@ namespace {
 // The old and the new run's duration (the gate's basis) and cost per size, as
 // two lines on one chart each, at the sizes both runs measured.
 std::string comparison_charts(const Comparison& c) {
-  ChartSeries old_ms{"old " + c.duration_basis, "model", {}}, new_ms{"new " + c.duration_basis, "p50", {}};
-  ChartSeries old_cost{"old cost", "model", {}}, new_cost{"new cost", "cost", {}};
+  ChartSeries old_ms{"old " + c.duration_basis, "before", {}}, new_ms{"new " + c.duration_basis, "p50", {}};
+  ChartSeries old_cost{"old cost", "before", {}}, new_cost{"new cost", "cost", {}};
   for (const auto& sc : c.sizes) {
     if (const MetricChange* d = find(sc.changes, c.duration_basis)) {
       old_ms.points.emplace_back(sc.memory_mb, d->old_value);

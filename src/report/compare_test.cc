@@ -59,7 +59,7 @@ TEST(Compare, HtmlChartsTheOldAndTheNewRun) {
   const std::string html = render_comparison_html(c);
   ASSERT_NE(html.find("id=\"compare-duration\""), std::string::npos);
   ASSERT_NE(html.find("id=\"compare-cost\""), std::string::npos);
-  EXPECT_EQ(count_of(html, "data-series=\"model\""), 6u);  // the old run: 3 sizes on each chart
+  EXPECT_EQ(count_of(html, "data-series=\"before\""), 6u);  // the old run: 3 sizes on each chart
   EXPECT_EQ(count_of(html, "data-series=\"p50\""), 3u);    // the new run's p95
   EXPECT_EQ(count_of(html, "data-series=\"cost\""), 3u);
   EXPECT_NE(html.find("new p95: 1,024 MB"), std::string::npos);
@@ -69,7 +69,7 @@ TEST(Compare, HtmlChartsTheOldAndTheNewRun) {
     const size_t at = html.find("cy=\"", g) + 4;
     return std::stod(html.substr(at, html.find('"', at) - at));
   };
-  EXPECT_LT(cy("p50"), cy("model"));
+  EXPECT_LT(cy("p50"), cy("before"));
 }
 
 TEST(Compare, TheSameFunctionTwiceStaysWithinNoiseAndPasses) {

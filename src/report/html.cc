@@ -647,6 +647,7 @@ svg text{fill:var(--fg)}svg .tick{fill:var(--muted)}svg .title{fill:var(--muted)
 .band{fill:var(--band);stroke:none}.band.cold{fill:var(--coldband)}
 .line{fill:none;stroke-width:2.2}.line.p50{stroke:var(--p50)}.line.cold{stroke:var(--cold)}.line.cost{stroke:var(--cost)}
 .model{fill:none;stroke:var(--model);stroke-width:1.6;stroke-dasharray:6 4}
+.line.before{stroke:var(--model);stroke-dasharray:6 4}.pt[data-series=before] .mark{fill:var(--model)}
 .front{fill:none;stroke:var(--front);stroke-width:2;stroke-dasharray:2 3}
 .limit{stroke:var(--limit);stroke-width:1.6;stroke-dasharray:8 4}.limit-label{fill:var(--limit)}
 .point-label{fill:var(--muted);font-size:13px}
@@ -673,7 +674,7 @@ tr.nested th{color:var(--muted);font-weight:400}#parts-chart-figure{max-width:68
 .key{display:inline-block;width:18px;height:10px;margin-right:6px;vertical-align:middle;border-radius:2px}
 .key.p50{background:var(--p50)}.key.cold{background:var(--cold)}.key.band{background:var(--band)}
 .key.band.cold{background:var(--coldband)}.key.cost{background:var(--cost)}
-.key.model{border-top:2px dashed var(--model);height:0}.key.limit{border-top:2px dashed var(--limit);height:0}
+.key.model,.key.before{border-top:2px dashed var(--model);height:0}.key.limit{border-top:2px dashed var(--limit);height:0}
 .key.front{border-top:2px dotted var(--front);height:0}.key.recommended{border:3px solid var(--rec);border-radius:50%;width:12px;height:12px}
 .key.capped{border:2px dashed var(--muted);border-radius:50%;width:11px;height:11px}
 .key.infeasible{background:var(--bad);transform:rotate(45deg);width:9px;height:9px}

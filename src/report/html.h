@@ -30,7 +30,7 @@ std::string html_page(std::string_view title, std::string_view body);
 
 // One line per series of values over memory sizes, on the report's axes and
 // styles (the compare page draws its old and new runs with it). `css_class`
-// picks the colour: "p50", "cold", "cost" or "model".
+// picks the colour: "p50", "cold", "cost", "model", or "before" (a compared run's old side).
 struct ChartSeries {
   std::string name;       // legend text; data-series of its points
   std::string css_class;
