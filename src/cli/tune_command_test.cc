@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -159,7 +161,11 @@ TEST(TuneCommand, TunesARealFunctionWithTheLocalEngine) {
   std::ostringstream captured;
   std::streambuf* saved = std::cout.rdbuf(captured.rdbuf());
   try {
-    app.parse("tune " + echo + " --memory 128,512 --num 3 --payload {\"k\":1} --json " + json_path, false);
+    // As argv, not one string: CLI11 would split a clone's path at its spaces.
+    std::vector<std::string> args{"tune", echo, "--memory", "128,512", "--num", "3", "--payload", R"({"k":1})",
+                                  "--json", json_path};
+    std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last first
+    app.parse(args);
   } catch (...) {
     std::cout.rdbuf(saved);
     throw;
