@@ -80,8 +80,11 @@ class Cgroup {
   virtual CgroupVersion version() const = 0;
   // The group's directories (v1: one per hierarchy), for diagnostics and tests.
   virtual std::vector<std::filesystem::path> directories() const = 0;
-  // The cgroup.procs files a new process writes "0" to, before exec, to join.
-  virtual std::vector<std::filesystem::path> procs_files() const = 0;
+  // The files a new, still single-threaded process writes "0" to, before exec,
+  // to join the group with everything it will start. v1: each hierarchy's
+  // `tasks` (see cgroup_v1.cc: a thread moving itself skips the kernel's global
+  // lock and its RCU grace period); v2: `cgroup.procs`.
+  virtual std::vector<std::filesystem::path> join_files() const = 0;
 
   // Stops every task (no CPU at all) until thaw(); returns once they are stopped
   // (bounded: an error after 2 s, with the group thawed again).

@@ -102,12 +102,6 @@ void remove_group_dirs(const std::vector<fs::path>& dirs, const std::vector<fs::
 CgroupBase::CgroupBase(std::vector<fs::path> dirs, std::vector<fs::path> parents, ControlFile procs)
     : dirs_(std::move(dirs)), parents_(std::move(parents)), procs_(std::move(procs)) {}
 
-std::vector<fs::path> CgroupBase::procs_files() const {
-  std::vector<fs::path> files;
-  for (const fs::path& dir : dirs_) files.push_back(dir / "cgroup.procs");
-  return files;
-}
-
 bool CgroupBase::empty() const {
   char buffer[16];
   auto n = procs_.read(buffer, sizeof buffer);

@@ -45,7 +45,6 @@ void poll_pause(int attempt);
 class CgroupBase : public Cgroup {
  public:
   std::vector<std::filesystem::path> directories() const override { return dirs_; }
-  std::vector<std::filesystem::path> procs_files() const override;
   bool empty() const override;
   Result<std::vector<pid_t>> pids() const override { return read_procs(procs_.path()); }
 

@@ -1,9 +1,12 @@
 // Real cgroups: needs root and a usable hierarchy (skips otherwise, fails in CI).
 #include "sandbox/cgroup.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -202,14 +205,54 @@ TEST_F(CgroupTest, SpawnedProcessIsInsideBeforeExec) {
 }
 
 
-// Reads how many processes the group holds.
+// How many processes the group holds.
 size_t count_procs(const Cgroup& group) {
-  auto text = read_control_file(group.procs_files().front());
-  size_t lines = 0;
-  if (text) {
-    for (char c : *text) lines += c == '\n';
+  auto pids = group.pids();
+  return pids ? pids->size() : 0;
+}
+
+// v1 joins through `tasks` (one thread moving itself, see cgroup_v1.cc): the
+// spawned process must still be in the group whole, in every hierarchy, and so
+// must what it starts.
+TEST_F(CgroupTest, SpawnedProcessAndItsChildrenAreInEveryHierarchy) {
+  auto group = make("whole", CgroupLimits{});
+  ASSERT_TRUE(group);
+  if (group->version() == CgroupVersion::kV1) {
+    for (const fs::path& file : group->join_files()) EXPECT_EQ(file.filename(), "tasks") << file;
   }
-  return lines;
+  EXPECT_EQ(group->join_files().size(), group->directories().size());
+  // The shell starts a child, reports both pids, and waits until told to go.
+  SpawnOptions options = shell("sleep 30 & echo $$ $!; read line; kill $!");
+  int to_child[2];
+  ASSERT_EQ(::pipe2(to_child, O_CLOEXEC), 0);
+  util::UniqueFd child_stdin(to_child[0]);
+  util::UniqueFd go(to_child[1]);
+  int from_child[2];
+  ASSERT_EQ(::pipe2(from_child, O_CLOEXEC), 0);
+  util::UniqueFd out_read(from_child[0]);
+  util::UniqueFd out_write(from_child[1]);
+  options.stdin_fd = child_stdin.get();
+  options.stdout_fd = out_write.get();
+  options.cgroup = group.get();
+  auto process = Process::spawn(options);
+  ASSERT_TRUE(process) << process.error().message;
+  child_stdin.reset();
+  out_write.reset();
+  std::string line;
+  char c;
+  while (::read(out_read.get(), &c, 1) == 1 && c != '\n') line += c;
+  const auto words = util::split(line, ' ');
+  ASSERT_EQ(words.size(), 2u) << line;
+  for (const fs::path& dir : group->directories()) {
+    auto procs = read_control_file(dir / "cgroup.procs");
+    ASSERT_TRUE(procs) << procs.error().message;
+    auto listed = parse_pids(*procs);
+    for (const std::string& pid : words) {
+      EXPECT_NE(std::find(listed.begin(), listed.end(), std::stoi(pid)), listed.end()) << pid << " not in " << dir;
+    }
+  }
+  ASSERT_EQ(::write(go.get(), "\n", 1), 1);
+  EXPECT_EQ(process->wait().describe(), "exit status 0");
 }
 
 TEST_F(CgroupTest, MemoryCapOomKillsTheProcessThatExceedsIt) {

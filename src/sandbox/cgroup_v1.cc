@@ -91,6 +91,19 @@ class CgroupV1 final : public CgroupBase {
 
   CgroupVersion version() const override { return CgroupVersion::kV1; }
 
+  // `tasks`, not `cgroup.procs`: moving a whole process takes the kernel's global
+  // cgroup_threadgroup_rwsem for writing, which waits for an RCU grace period
+  // unless another move happened just before (several ms of every isolated cold
+  // start, see bench/README.md); a thread writing "0" to `tasks` moves only
+  // itself, and the kernel skips that lock for it (cgroup_procs_write_start; an
+  // older kernel just takes the lock, still correct). The joining child is
+  // single-threaded (just forked), so the thread is the whole process.
+  std::vector<fs::path> join_files() const override {
+    std::vector<fs::path> files;
+    for (const fs::path& dir : directories()) files.push_back(dir / "tasks");
+    return files;
+  }
+
   Result<void> freeze() override {
     if (auto written = files_.freezer_state.write("FROZEN"); !written) return written;
     // The kernel reports FREEZING until every task has stopped.

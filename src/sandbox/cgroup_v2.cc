@@ -48,6 +48,7 @@ class CgroupV2 final : public CgroupBase {
   ~CgroupV2() override { teardown(); }
 
   CgroupVersion version() const override { return CgroupVersion::kV2; }
+  std::vector<fs::path> join_files() const override { return {directories().front() / "cgroup.procs"}; }
 
   Result<void> freeze() override {
     if (auto written = files_.freeze.write("1"); !written) return written;

@@ -124,7 +124,7 @@ TEST_F(CgroupV2FakeTest, CreateEnablesControllersAndWritesEveryLimit) {
   ASSERT_NE(group, nullptr);
   EXPECT_EQ(group->version(), CgroupVersion::kV2);
   ASSERT_EQ(group->directories(), std::vector<fs::path>{group_dir()});
-  EXPECT_EQ(group->procs_files(), std::vector<fs::path>{group_dir() / "cgroup.procs"});
+  EXPECT_EQ(group->join_files(), std::vector<fs::path>{group_dir() / "cgroup.procs"});
   // Controllers are enabled for the children of the root and of sweetspot/, one
   // "+name" per write (a plain file keeps the last: cpuset, after cpu, memory, pids).
   EXPECT_EQ(slurp(root_ / "cgroup.subtree_control"), "+cpuset");

@@ -34,7 +34,7 @@ int pidfd_send_signal(int pidfd, int signo) { return static_cast<int>(::syscall(
 enum class Step : int {
   kSession,
   kSignals,
-  kJoinCgroup,  // `index` names the procs file
+  kJoinCgroup,  // `index` names the join file
   kNamespace,
   kUserNamespace,
   kUidMap,
@@ -65,7 +65,7 @@ struct ChildPlan {
   std::vector<std::string> argv_storage;
   std::vector<char*> argv;
   std::vector<char*> envp;
-  std::vector<std::string> procs_files;
+  std::vector<std::string> join_files;
   std::string cwd;
   bool private_tmp = false;
   std::string tmp_options;
@@ -116,8 +116,8 @@ std::string describe_step(const ChildFailure& failure, const ChildPlan& plan, co
     case Step::kSignals: return "cannot reset the signal mask";
     case Step::kJoinCgroup:
       return "cannot join the cgroup (" +
-             (failure.index >= 0 && static_cast<size_t>(failure.index) < plan.procs_files.size()
-                  ? plan.procs_files[static_cast<size_t>(failure.index)]
+             (failure.index >= 0 && static_cast<size_t>(failure.index) < plan.join_files.size()
+                  ? plan.join_files[static_cast<size_t>(failure.index)]
                   : std::string("?")) +
              ")";
     case Step::kNamespace: return "cannot create a mount namespace for the private /tmp";
@@ -231,7 +231,7 @@ void enter_namespace(ChildPlan& plan, int report) {
   }
 }
 
-// After the cgroup is joined (its procs file is on a mount that becomes
+// After the cgroup is joined (its join files are on a mount that becomes
 // read-only): the host read-only, then the private /tmp, the only writable place,
 // with what must stay visible there.
 void finish_namespace(const ChildPlan& plan, int report) {
@@ -272,8 +272,8 @@ void finish_namespace(const ChildPlan& plan, int report) {
   // Joined once the sources are cloned: the set-up before is sweetspot's work, and
   // under a small CPU quota it would otherwise stall the environment's start by a
   // whole period. Everything the program does and starts from here on is inside.
-  for (size_t i = 0; i < plan.procs_files.size(); ++i) {
-    if (!write_all(plan.procs_files[i].c_str(), "0")) child_fail(report, Step::kJoinCgroup, static_cast<int>(i));
+  for (size_t i = 0; i < plan.join_files.size(); ++i) {
+    if (!write_all(plan.join_files[i].c_str(), "0")) child_fail(report, Step::kJoinCgroup, static_cast<int>(i));
   }
   if (plan.private_tmp) finish_namespace(plan, report);
   if (!plan.cwd.empty() && ::chdir(plan.cwd.c_str()) != 0) child_fail(report, Step::kChdir);
@@ -394,7 +394,7 @@ Result<Process> Process::spawn(const SpawnOptions& options) {
   for (std::string& entry : env) plan.envp.push_back(entry.data());
   plan.envp.push_back(nullptr);
   if (options.cgroup) {
-    for (const fs::path& file : options.cgroup->procs_files()) plan.procs_files.push_back(file.string());
+    for (const fs::path& file : options.cgroup->join_files()) plan.join_files.push_back(file.string());
   }
   plan.cwd = options.cwd.string();
   plan.private_tmp = options.tmp == TmpIsolation::kPrivate;
