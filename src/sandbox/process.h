@@ -37,7 +37,7 @@ enum class TmpIsolation {
 
 struct SpawnOptions {
   // argv[0] is the program to execute. Without a slash it is looked up, before the
-  // fork, in the PATH of `env` (or /usr/local/bin:/usr/bin:/bin when env has none),
+  // child starts, in the PATH of `env` (or /usr/local/bin:/usr/bin:/bin when env has none),
   // like execvp; with a slash, a relative path is relative to `cwd`.
   std::vector<std::string> argv;
   std::vector<std::string> env;   // "KEY=VALUE", the whole environment
@@ -61,9 +61,12 @@ struct SpawnOptions {
 // run concurrently with each other.
 class Process {
  public:
-  // Forks, sets the child up (new session, signals unblocked and default, cgroup
-  // joined, mount namespace and private /tmp (as non-root: in a user namespace),
-  // RLIMIT_NOFILE, cwd, stdio, other fds closed) and execs. Any failure before exec
+  // Starts a child (sharing this process's memory until its exec, as vfork does;
+  // the calling thread waits meanwhile), sets it up (new session, signals
+  // unblocked and default, cgroup joined, mount namespace and private /tmp (as
+  // non-root: in a user namespace), RLIMIT_NOFILE, cwd, stdio, other fds closed)
+  // and execs; the caller's own directory, limits, signals and descriptors stay
+  // as they were. Any failure before exec
   // comes back as an error naming the step, e.g. "cannot mount the private /tmp:
   // Operation not permitted"; the child is then already reaped. While the child
   // lives, an interrupt (util::CleanupHook) SIGKILLs it and its process group.

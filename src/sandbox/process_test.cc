@@ -2,11 +2,16 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "sandbox/test_support.h"
 #include "util/strings.h"
@@ -200,6 +205,73 @@ TEST(Process, OpenFileLimitIsApplied) {
   auto done = run_captured(options);
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_EQ(done->out, "777\n777\n");
+}
+
+void ignore_usr1(int) {}
+
+// The child shares the caller's memory until its exec (start_child in process.cc):
+// what it changes of itself must stay its own, whether it execs or fails.
+TEST(Process, SpawnLeavesTheCallersDirectoryLimitsSignalsAndDescriptorsAlone) {
+  struct sigaction handler {};
+  handler.sa_handler = ignore_usr1;
+  sigemptyset(&handler.sa_mask);
+  struct sigaction previous {};
+  ASSERT_EQ(::sigaction(SIGUSR1, &handler, &previous), 0);
+  const fs::path cwd = fs::current_path();
+  struct rlimit files {};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &files), 0);
+  struct stat stdout_before {};
+  ASSERT_EQ(::fstat(1, &stdout_before), 0);
+  const int probe = ::open("/dev/null", O_RDONLY);  // not close-on-exec: the child closes it
+  ASSERT_GE(probe, 0);
+
+  for (const char* program : {"/bin/sh", "/nonexistent/bootstrap"}) {
+    SpawnOptions options = shell("ulimit -n");
+    options.argv.front() = program;
+    options.cwd = "/usr";
+    options.max_open_files = 64;
+    auto done = run_captured(options);
+    if (std::string_view(program) == "/bin/sh") {
+      ASSERT_TRUE(done) << done.error().message;
+      EXPECT_EQ(done->out, "64\n");
+    } else {
+      EXPECT_FALSE(done);
+    }
+    EXPECT_EQ(fs::current_path(), cwd) << program;
+    struct rlimit now {};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &now), 0);
+    EXPECT_EQ(now.rlim_cur, files.rlim_cur) << program;
+    EXPECT_EQ(now.rlim_max, files.rlim_max) << program;
+    struct sigaction current {};
+    ASSERT_EQ(::sigaction(SIGUSR1, nullptr, &current), 0);
+    EXPECT_EQ(current.sa_handler, &ignore_usr1) << program;
+    struct stat stdout_after {};
+    ASSERT_EQ(::fstat(1, &stdout_after), 0);
+    EXPECT_EQ(stdout_after.st_ino, stdout_before.st_ino) << program;
+    EXPECT_EQ(::fcntl(probe, F_GETFD), 0) << program << ": still open, not close-on-exec";
+  }
+  ::close(probe);
+  ::sigaction(SIGUSR1, &previous, nullptr);
+  EXPECT_TRUE(no_children());
+}
+
+// Each spawn runs its child on a stack of its own: threads may spawn at once.
+TEST(Process, ThreadsSpawnAtTheSameTime) {
+  std::atomic<int> right{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([t, &right] {
+      for (int i = 0; i < 10; ++i) {
+        SpawnOptions options = shell("echo \"$0\"");
+        options.argv.push_back(std::to_string(t) + "-" + std::to_string(i));
+        auto done = run_captured(options);
+        if (done && done->out == std::to_string(t) + "-" + std::to_string(i) + "\n" && done->status.value == 0) ++right;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(right.load(), 40);
+  EXPECT_TRUE(no_children());
 }
 
 TEST(Process, PrivateTmpIsSeparateFromTheHostsAndSized) {
