@@ -48,20 +48,23 @@ std::optional<ApiRequest> parse_raw_request(std::string_view bytes) {
   return request;
 }
 
-int fuzz_one_request(const uint8_t* data, size_t size) {
-  static FunctionRegistry* registry = [] {
-    auto* r = new FunctionRegistry();
+Service& fuzz_service() {
+  // Never destroyed: an HTTP server thread may still use it while the process exits.
+  static Service* service = [] {
+    auto* registry = new FunctionRegistry();
     engine_api::FunctionConfig config;
     config.name = "fuzzed";
     config.code_dir = "/nonexistent";
-    (void)r->add(config);
-    return r;
+    (void)registry->add(config);
+    return new Service(*registry, *new NoEnvironmentInvoker());
   }();
-  static NoEnvironmentInvoker invoker;
-  static Service service(*registry, invoker);
+  return *service;
+}
+
+int fuzz_one_request(const uint8_t* data, size_t size) {
   auto request = parse_raw_request(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!request) return 0;
-  return service.handle(*request).status;
+  return fuzz_service().handle(*request).status;
 }
 
 }  // namespace sweetspot::lambda_api

@@ -15,6 +15,14 @@
 
 namespace sweetspot::lambda_api {
 
+class Service;
+
+// The Service both fuzz targets drive (this one and fuzz_lambda_api_http, which
+// reaches it through the real HTTP server): created on first use, never
+// destroyed, with one function `fuzzed` whose versions and aliases persist
+// across inputs and an invoker that starts no environment.
+Service& fuzz_service();
+
 // The request those bytes describe; nullopt when there is no request line.
 std::optional<ApiRequest> parse_raw_request(std::string_view bytes);
 
