@@ -189,6 +189,13 @@ void explain(TuneResult& result) {
         100.0 * static_cast<double>(r.sizes.size()) / sweep_sizes, util::with_thousands(sweep_sizes * plan.num),
         r.search->stop_reason);
     reasoning.push_back(line);
+    if (r.sizes_fit) {
+      reasoning.push_back(fmt::format(
+          "The sizes were compared through the model's fit to all of them (one wait of {:.1f} ms plus each size's CPU "
+          "time at its share of a vCPU), which explains every measured size within the run's noise ({:.1f}% per "
+          "invoke): with a few invokes per size, the cheapest measured mean is often a lucky one.",
+          r.sizes_fit->wait_ms, r.sizes_fit->noise * 100));
+    }
   }
   if (r.model_best) {
     const auto& best = *r.model_best;

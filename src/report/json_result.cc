@@ -232,6 +232,15 @@ json to_json(const tuner::TuneResult& r) {
       probes.push_back(probe);
     }
     sweetspot["search"] = {{"probes", probes}, {"converged", r.search->converged}, {"stopReason", r.search->stop_reason}};
+    if (const auto& fit = r.sizes_fit) {  // the recommendation compared the sizes through this fit
+      json fitted = json::array();
+      for (const auto& f : fit->sizes) {
+        fitted.push_back({{"memoryMb", f.memory_mb}, {"measuredMs", f.measured_ms}, {"fittedMs", f.fitted_ms}});
+      }
+      sweetspot["search"]["comparedByFit"] = {{"waitMs", fit->wait_ms},     {"serialFraction", fit->serial},
+                                              {"noise", fit->noise},        {"misfit", fit->misfit},
+                                              {"misfitLimit", fit->limit}, {"sizes", fitted}};
+    }
   }
   out["sweetspot"] = sweetspot;
   return out;

@@ -9,6 +9,7 @@
 
 #include "engine_api/lambda_limits.h"
 #include "tuner/sampler.h"
+#include "tuner/smoothing.h"
 #include "util/interrupt.h"
 #include "util/strings.h"
 
@@ -17,16 +18,9 @@ namespace sweetspot::tuner {
 std::vector<int> initial_probes() { return {128, 1769, 3538}; }
 
 void assign_margins(std::vector<SizeResult>& sizes) {
-  double squares = 0;
-  int df = 0;
-  for (const auto& s : sizes) {
-    const Summary& b = s.steady_billed_ms;
-    if (!s.feasible || b.count < 2 || b.mean <= 0) continue;
-    const double relative = b.stddev / b.mean;
-    squares += (b.count - 1) * relative * relative;
-    df += b.count - 1;
-  }
-  const double pooled = df > 0 ? std::sqrt(squares / df) : 0;
+  const PooledNoise noise = pooled_noise(sizes);
+  const double pooled = noise.relative;
+  const int df = noise.degrees;
   for (auto& s : sizes) {
     const Summary& b = s.steady_billed_ms;
     if (b.count < 1 || b.mean <= 0) continue;
@@ -155,10 +149,13 @@ struct State {
   std::optional<int> lowest_feasible;
   int failing_below = engine_api::kMinMemoryMb - 1;  // largest failing size below the smallest that worked
   std::optional<size_t> pick;                     // index into sizes
+  // The sizes as the strategy compares them: through the model's fit where it
+  // explains them all within noise (smoothing.h), else as measured.
+  std::vector<SizeResult> compared;
   double noise = 0;                               // mean cost margin of the usable sizes
 };
 
-State read_state(const Sampler& sampler, const Strategy& strategy) {
+State read_state(const Sampler& sampler) {
   State st;
   st.sizes = sampler.results();
   assign_margins(st.sizes);
@@ -177,11 +174,17 @@ State read_state(const Sampler& sampler, const Strategy& strategy) {
     }
   }
   if (usable > 0) st.noise /= usable;
+  return st;
+}
+
+// The pick among the measured sizes, compared through the fit where it fits.
+void settle_pick(State& st, const Strategy& strategy, const Prices& prices, int tmp_mb, bool through_fit) {
+  const std::optional<SizesFit> fit = strategy.limit || !through_fit ? std::nullopt : fit_sizes(st.sizes);
+  st.compared = compared_sizes(st.sizes, fit ? &*fit : nullptr, prices, tmp_mb);
   std::vector<Candidate> candidates;
-  for (const auto& r : st.sizes) candidates.push_back(to_candidate(r));
+  for (const auto& r : st.compared) candidates.push_back(to_candidate(r));
   const Choice choice = choose(candidates, strategy);
   st.pick = choice.chosen ? choice.chosen : choice.closest;
-  return st;
 }
 
 // Points for the model: the sizes the host did not disturb, when at least two
@@ -204,7 +207,7 @@ std::vector<ModelPoint> model_points(const std::vector<SizeResult>& sizes) {
 std::optional<std::pair<int, double>> most_promising_gap(const State& st, const DurationModel& model,
                                                          const Prices& prices, int tmp_mb) {
   if (!st.pick) return std::nullopt;
-  const double best = st.sizes[*st.pick].cost.total();
+  const double best = st.compared[*st.pick].cost.total();
   std::optional<std::pair<int, double>> found;
   const SizeResult* previous = nullptr;
   for (const auto& r : st.sizes) {
@@ -283,7 +286,7 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
   };
   int model_probes = 0;
   while (!util::interrupted()) {
-    State st = read_state(sampler, strategy);
+    State st = read_state(sampler);
     if (!st.lowest_feasible) {
       // Everything failed: if the failures are out of memory, a larger size may work.
       const int largest = st.sizes.empty() ? engine_api::kMinMemoryMb : st.sizes.back().memory_mb;
@@ -301,6 +304,7 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
       return report;
     }
     report.model = *model;
+    settle_pick(st, strategy, prices, tmp_mb, options.compare_through_fit);
     report.predicted_best = predicted_best(*model, prices, strategy, smallest_plausible_mb(st.sizes), tmp_mb, st.noise);
     if (!can_probe()) {
       report.stop_reason = fmt::format("stopped at the budget of {} invokes", options.max_invocations);
@@ -372,14 +376,17 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
     // invokes each at 3% noise); the expected regret of an equivalent size
     // shrinks as soon as its cost is known to be close.
     if (!st.pick) break;
-    const SizeResult& pick = st.sizes[*st.pick];
-    std::vector<int> undecided;
-    for (const auto& r : st.sizes) {
+    const SizeResult& pick = st.compared[*st.pick];
+    std::vector<std::pair<double, int>> regrets;  // the sizes above the goal, largest regret first
+    for (const auto& r : st.compared) {
       if (!r.feasible || &r == &pick) continue;
       const double regret = expected_regret(pick, r);
       if (sampler.invocations(r.memory_mb) >= per_size) continue;
-      if (regret > options.regret_goal) undecided.push_back(r.memory_mb);
+      if (regret > options.regret_goal) regrets.emplace_back(regret, r.memory_mb);
     }
+    std::sort(regrets.begin(), regrets.end(), std::greater<>());
+    std::vector<int> undecided;
+    for (const auto& [regret, m] : regrets) undecided.push_back(m);
     // A pick with a single warm sample may be a lucky one (the cheapest of
     // several noisy means): it gets as many invokes as the first sizes had.
     if (undecided.empty() && sampler.invocations(pick.memory_mb) < first && budget_left() > 0) {
@@ -409,8 +416,15 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
                                              options.regret_goal * 100);
       break;
     }
-    if (sampler.invocations(pick.memory_mb) < per_size) undecided.push_back(pick.memory_mb);
     const int step = 2;
+    {
+      // Where the budget cannot refine them all, the ones with the most regret
+      // (rather than stopping with budget left).
+      const int pick_needs = sampler.invocations(pick.memory_mb) < per_size ? step : 0;
+      const int room = (budget_left() - pick_needs) / step;
+      if (room >= 1 && room < static_cast<int>(undecided.size())) undecided.resize(room);
+    }
+    if (sampler.invocations(pick.memory_mb) < per_size) undecided.push_back(pick.memory_mb);
     if (budget_left() < step * static_cast<int>(undecided.size())) {
       report.stop_reason = fmt::format("stopped at the budget of {} invokes with {} size(s) that could still be "
                                        "cheaper than the pick",

@@ -9,9 +9,10 @@
 // (duration cannot beat the lesser wait and CPU time of its ends at that size's
 // share) could undercut the pick by more than the noise; and the model's
 // predicted best, which is always measured before it is recommended. Last, the
-// sizes whose cost interval still overlaps the pick's get more invokes, two at
-// a time, until the intervals separate, the sizes prove equivalent, or the
-// budget is spent.
+// sizes whose expected regret is above the goal get more invokes, two at a
+// time, the largest regrets first, until none is or the budget is spent. The
+// sizes are compared through the model's fit where it explains them all within
+// noise (smoothing.h).
 #pragma once
 
 #include <optional>
@@ -36,6 +37,9 @@ struct SearchOptions {
   // The adaptive step stops when no other size's expected regret (expected_regret)
   // is above this share of the pick's cost.
   double regret_goal = 0.005;
+  // Compare the sizes through the model's fit where it explains them all
+  // within noise (smoothing.h); off: as measured.
+  bool compare_through_fit = true;
 };
 
 struct Probe {

@@ -187,6 +187,35 @@ TEST(AutoSearch, TimeoutSizeStopsAfterOneInvoke) {
   EXPECT_EQ(result->sizes.front().invocations, 1);
 }
 
+// 15% noise per invoke, in the model's form: the search that compares sizes
+// through the fit picks closer to the best, summed over ten seeds, and with
+// fewer invokes, than the same search comparing the measurements as they are.
+TEST(AutoSearch, ComparingThroughTheFitPicksBetterWithFewerInvokes) {
+  const Curve curve{.wait_ms = 40, .serial_cpu_ms = 150, .parallel_cpu_ms = 150, .noise = 0.15};
+  const double best = best_of_64mb_sweep(curve);
+  auto run = [&](bool through_fit, double& error, int& invocations) {
+    for (uint64_t seed = 1; seed <= 10; ++seed) {
+      FakeBackend backend(curve, seed);
+      Plan plan;
+      plan.selection = SizeSelection::kAuto;
+      plan.seed = seed;
+      plan.search.compare_through_fit = through_fit;
+      auto result = tune(backend, plan, us_east_1(), nullptr);
+      ASSERT_TRUE(result.has_value());
+      ASSERT_NE(result->recommended(), nullptr);
+      EXPECT_EQ(result->sizes_fit.has_value() && through_fit, result->sizes_fit.has_value());
+      error += true_cost(curve, result->recommended()->memory_mb) / best - 1;
+      invocations += backend.invocations();
+    }
+  };
+  double fitted_error = 0, measured_error = 0;
+  int fitted_invocations = 0, measured_invocations = 0;
+  run(true, fitted_error, fitted_invocations);
+  run(false, measured_error, measured_invocations);
+  EXPECT_LT(fitted_error, measured_error);
+  EXPECT_LT(fitted_invocations, measured_invocations);
+}
+
 // The recommendation is a measured size, and where the model put the optimum
 // was measured (within half the search's tolerance) before the search settled.
 TEST(AutoSearch, PredictedBestIsMeasured) {

@@ -109,6 +109,20 @@ util::Result<TuneResult> tune(engine_api::Backend& backend, const Plan& plan, co
   } else if (result.search && result.search->model) {
     result.model = result.search->model;
   }
+  // --memory auto measures most sizes a few times: where the model's form
+  // explains every size within noise, they are compared through its fit
+  // (smoothing.h), so the pick is not the luckiest of several noisy means.
+  if (plan.selection == SizeSelection::kAuto && plan.search.compare_through_fit && result.model &&
+      !plan.strategy.limit) {
+    result.sizes_fit = fit_sizes(result.sizes);
+    if (result.sizes_fit) {
+      candidates.clear();
+      for (const auto& size : compared_sizes(result.sizes, &*result.sizes_fit, prices, plan.tmp_mb)) {
+        candidates.push_back(to_candidate(size));
+      }
+      result.choice = choose(candidates, plan.strategy);
+    }
+  }
   if (result.model) {
     auto best = predicted_best(*result.model, prices, plan.strategy, smallest_plausible_mb(result.sizes), plan.tmp_mb,
                                noise);

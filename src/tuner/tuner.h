@@ -15,6 +15,7 @@
 #include "tuner/sampler.h"
 #include "tuner/search.h"
 #include "tuner/size_result.h"
+#include "tuner/smoothing.h"
 #include "tuner/strategy.h"
 #include "util/error.h"
 
@@ -61,6 +62,10 @@ struct TuneResult {
   Choice choice;                   // indices into `sizes`
   std::optional<DurationModel> model;
   std::optional<SearchReport> search;  // --memory auto only
+  // --memory auto: the fit the sizes were compared by, when the model's form
+  // explained every measured size within noise (smoothing.h); `choice` is then
+  // by the fit's durations and costs, and `sizes` still hold the measurements.
+  std::optional<SizesFit> sizes_fit;
   // The model's best over the whole range, when it beats every measured size by
   // more than 3% (a hint to try --memory auto); always set for --memory auto.
   std::optional<PredictedPoint> model_best;

@@ -1,0 +1,89 @@
+#include "tuner/smoothing.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "tuner/sampler.h"
+#include "tuner/search.h"
+#include "tuner/testing/fake_backend.h"
+
+namespace sweetspot::tuner {
+namespace {
+
+using testing::Curve;
+using testing::FakeBackend;
+
+Prices us_east_1() { return PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value(); }
+
+// The sizes of a run with `invokes` each (one cold, the rest warm) on the fake backend.
+std::vector<SizeResult> measure(const Curve& curve, const std::vector<int>& sizes, int invokes, uint64_t seed,
+                                HostProbe* host = nullptr) {
+  FakeBackend backend(curve, seed);
+  QuietHost quiet;
+  SamplerOptions options;
+  options.seed = seed;
+  Sampler sampler(backend, {"{}"}, us_east_1(), options, nullptr, host ? host : &quiet);
+  for (int m : sizes) sampler.want(m, invokes);
+  sampler.run();
+  std::vector<SizeResult> results = sampler.results();
+  assign_margins(results);
+  return results;
+}
+
+// 15% noise per invoke and two warm samples per size, in the model's form: the
+// fit holds in nearly every run, the sizes stay the measured ones, and the
+// compared margins are narrower than the measurements' own. (Which size that
+// makes the pick, and how it does against the truth, is the search's matter:
+// search_test and bench/auto_search_bench.)
+TEST(Smoothing, NoisyFunctionInTheModelsFormIsFitted) {
+  const Curve curve{.wait_ms = 40, .serial_cpu_ms = 150, .parallel_cpu_ms = 150, .noise = 0.15};
+  const std::vector<int> sizes = {128, 256, 512, 1024, 1769, 3538};
+  int fits = 0;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    const auto measured = measure(curve, sizes, 3, seed);
+    const auto fit = fit_sizes(measured);
+    if (!fit) continue;
+    ++fits;
+    EXPECT_LE(fit->misfit, fit->limit);
+    const auto compared = compared_sizes(measured, &*fit, us_east_1(), 512);
+    ASSERT_EQ(compared.size(), measured.size());
+    for (size_t i = 0; i < compared.size(); ++i) {
+      EXPECT_EQ(compared[i].memory_mb, measured[i].memory_mb);
+      EXPECT_EQ(compared[i].invocations, measured[i].invocations);
+      EXPECT_LT(compared[i].cost_margin, measured[i].cost_margin) << "seed " << seed << " " << measured[i].memory_mb;
+    }
+  }
+  EXPECT_GE(fits, 8);  // the form holds; the F test rejects about one run in twenty
+}
+
+// Work that does not follow the form (serial work growing with memory) at low
+// noise: the residuals are far beyond what the sizes' own spread allows, so
+// there is no fit and the sizes are compared as measured.
+TEST(Smoothing, NoFitWhereTheFormDoesNotHold) {
+  Curve curve{.wait_ms = 20, .serial_cpu_ms = 100, .parallel_cpu_ms = 900, .noise = 0.01};
+  curve.serial_ms_per_gb = 120;
+  const auto measured = measure(curve, {128, 1024, 1769, 3538, 7076}, 5, 1);
+  EXPECT_FALSE(fit_sizes(measured).has_value());
+  const auto compared = compared_sizes(measured, nullptr, us_east_1(), 512);
+  for (size_t i = 0; i < measured.size(); ++i) EXPECT_EQ(compared[i].cost.total(), measured[i].cost.total());
+}
+
+// A size the host disturbed is no evidence of the function's form.
+TEST(Smoothing, NoFitWhenTheHostDisturbedASize) {
+  const Curve curve{.wait_ms = 40, .serial_cpu_ms = 150, .noise = 0.05};
+  auto measured = measure(curve, {128, 512, 1769, 3538}, 3, 1);
+  ASSERT_TRUE(fit_sizes(measured).has_value());
+  measured[1].trusted = false;
+  EXPECT_FALSE(fit_sizes(measured).has_value());
+}
+
+// Fewer than three sizes leave nothing to test the form with.
+TEST(Smoothing, NeedsThreeSizes) {
+  const Curve curve{.wait_ms = 40, .serial_cpu_ms = 150, .noise = 0.05};
+  EXPECT_FALSE(fit_sizes(measure(curve, {128, 1769}, 3, 1)).has_value());
+}
+
+}  // namespace
+}  // namespace sweetspot::tuner
