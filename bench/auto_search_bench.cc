@@ -74,7 +74,15 @@ Outcome run(const tuner::Prices& prices, const Curve& curve, uint64_t seed, cons
     std::printf("  %-14s seed %-3llu %3d invokes  pick %5d MB  error %6.2f%%  sizes:", curve.name.c_str(),
                 static_cast<unsigned long long>(seed), o.invocations, o.picked_mb, o.error * 100);
     for (const auto& s : result->sizes) std::printf(" %d(%d)", s.memory_mb, s.invocations);
-    std::printf("\n    stop: %s\n", result->search->stop_reason.c_str());
+    std::printf("\n");
+    for (const auto& probe : result->search->probes) std::printf("    probe %5d MB: %s\n", probe.memory_mb, probe.reason.c_str());
+    std::printf("    stop: %s\n", result->search->stop_reason.c_str());
+    if (const auto& fit = result->sizes_fit) {
+      std::printf("    compared by the fit: wait %.1f ms, serial %.2f, misfit %.2f (limit %.2f), noise %.1f%%\n",
+                  fit->wait_ms, fit->serial, fit->misfit, fit->limit, fit->noise * 100);
+    } else {
+      std::printf("    compared as measured\n");
+    }
   }
   return o;
 }
@@ -138,7 +146,7 @@ int main(int argc, char** argv) {
     double auto_waited = 0, pt_waited = 0, sweep_waited = 0;
     int sweep_invocations = 0, pt_invocations = 0;
     std::vector<int> picks;
-    for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    for (uint64_t seed = 1; seed <= static_cast<uint64_t>(kSeeds); ++seed) {
       const Outcome a = run(prices, curve, seed, automatic, best);
       const Outcome s = run(prices, curve, seed, sweep, best);
       const Outcome p = run(prices, curve, seed, power_tuning, best);
