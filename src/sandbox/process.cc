@@ -378,6 +378,25 @@ Result<void> plan_view(const FilesystemView& view, ChildPlan& plan) {
 // before, nothing tears that copy down at exec, and the parent's threads take no
 // copy-on-write faults after. The child only writes its own stack, errno and
 // plan.clone_fds; every signal is blocked until it has reset their handlers.
+#if defined(__SANITIZE_THREAD__)
+#define SWEETSPOT_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SWEETSPOT_TSAN 1
+#endif
+#endif
+#ifdef SWEETSPOT_TSAN
+// ThreadSanitizer's runtime intercepts clone() as a fork and, in the child, resets
+// its own state for a forked process: with CLONE_VM that state is the parent's
+// (GCC 12's TSan: every thread started after the first spawn died with "starting
+// new threads after multi-threaded fork is not supported", and the shadow call
+// stack filled with the child's frames). Under TSan only, the child gets a copy
+// of the memory instead; it runs the same code, the parent still waits for exec.
+constexpr int kCloneFlags = CLONE_VFORK | SIGCHLD;
+#else
+constexpr int kCloneFlags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+#endif
+
 Result<pid_t> start_child(ChildPlan& plan, int report) {
   constexpr size_t kStackBytes = 256 * 1024;  // the set-up's frames need a few KB
   void* stack = ::mmap(nullptr, kStackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -395,7 +414,7 @@ Result<pid_t> start_child(ChildPlan& plan, int report) {
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &old);
   // Returns once the child has exec'd or exited: its stack is free again then.
-  const pid_t pid = ::clone(entry, static_cast<char*>(stack) + kStackBytes, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
+  const pid_t pid = ::clone(entry, static_cast<char*>(stack) + kStackBytes, kCloneFlags, &start);
   const int clone_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   // Under ASan the child's frames leave their redzones poisoned in the shadow
