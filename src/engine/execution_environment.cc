@@ -91,7 +91,7 @@ util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create
     env->cgroup_ = std::move(*cgroup);
     env->usage_ = UsageMeter(env->cgroup_.get());
   }
-  auto server = RuntimeApiServer::create(hooks(env.get()));
+  auto server = RuntimeApiServer::create({});  // hooks: in start_runtime()
   if (!server) return std::unexpected(server.error());
   env->server_ = std::move(*server);
   if (auto started = env->start_runtime(); !started) return std::unexpected(started.error());
@@ -100,6 +100,10 @@ util::Result<std::unique_ptr<ExecutionEnvironment>> ExecutionEnvironment::create
 
 util::Result<void> ExecutionEnvironment::start_runtime() {
   runtime_ = std::make_unique<RuntimeProcess>(cgroup_.get());
+  // The hooks use runtime_ on the server's thread: attached after it is set, under
+  // the lock they run under (passed only through the runtime's own HTTP requests,
+  // the new pointer had no happens-before with its reader: TSan's data race).
+  server_->attach_hooks(hooks(this));
   const RuntimeSite site{
       .runtime_api = server_->address(),
       .log_stream = log_stream_,
@@ -137,7 +141,7 @@ util::Result<void> ExecutionEnvironment::restart_runtime() {
   stop_runtime();
   // The retried init runs inside the invoke, under its CPU.
   if (auto cpu = apply_invoke_cpu(); !cpu) return cpu;
-  auto server = RuntimeApiServer::create(hooks(this));
+  auto server = RuntimeApiServer::create({});  // hooks: in start_runtime()
   if (!server) return std::unexpected(server.error());
   server_ = std::move(*server);
   return start_runtime();

@@ -559,6 +559,11 @@ void RuntimeApiServer::abandon_current() {
   current_id_.clear();
 }
 
+void RuntimeApiServer::attach_hooks(Hooks hooks) {
+  std::lock_guard lock(hooks_mutex_);
+  hooks_ = std::move(hooks);
+}
+
 void RuntimeApiServer::detach_hooks() {
   std::lock_guard lock(hooks_mutex_);
   hooks_ = {};

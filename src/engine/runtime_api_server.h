@@ -83,6 +83,9 @@ class RuntimeApiServer {
   // After a timeout or crash: whatever the runtime posts for this id is refused.
   void abandon_current();
 
+  // Installs the hooks (replacing any): call it once what they use exists, so
+  // that the server's thread sees it (a hook and this take the same lock).
+  void attach_hooks(Hooks hooks);
   // No hook runs after this returns (and none is running): called before the
   // environment is torn down, so a late /next cannot freeze a dying group.
   void detach_hooks();

@@ -178,6 +178,28 @@ TEST(RuntimeApiServerHooks, AFreezeInProgressBlocksNoWaitAndNoResult) {
   runtime.join();
 }
 
+TEST(RuntimeApiServerHooks, HooksAttachedAfterCreateRunWithWhatWasSetBefore) {
+  // As an environment starts: the server (and its thread) first, then what the
+  // hooks use (the runtime process), then the hooks. The hook must see it: under
+  // TSan, hooks given to create() that read it were a data race.
+  auto created = RuntimeApiServer::create({});
+  ASSERT_TRUE(created.has_value());
+  auto& server = **created;
+  auto runtime_state = std::make_unique<int>(7);
+  std::atomic<int> seen{0};
+  server.attach_hooks({.on_idle = [&] { seen = *runtime_state; }, .on_wake = {}});
+  httplib::Client client("http://" + server.address());
+  client.set_read_timeout(60, 0);
+  std::thread runtime([&] { client.Get("/2018-06-01/runtime/invocation/next"); });
+  EXPECT_EQ(server.wait_for_init(util::Clock::now() + 60s), WaitResult::kDone);
+  const auto give_up = util::Clock::now() + 60s;
+  while (seen == 0 && util::Clock::now() < give_up) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(seen, 7) << "the idle hook ran with what was set before attach_hooks";
+  server.detach_hooks();
+  client.stop();
+  runtime.join();
+}
+
 TEST_F(RuntimeApiServerTest, RemembersOnlyRecentRequestIds) {
   httplib::Client poster("http://" + server->address());
   const size_t n = RuntimeApiServer::kRememberedIds + 8;
