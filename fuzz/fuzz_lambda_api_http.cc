@@ -5,24 +5,24 @@
 // same Service as fuzz_lambda_api (one function `fuzzed`, no environment ever
 // started). Then the answers are read until the server closes the connection, so
 // whatever the input made the server do is over before the next input.
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <thread>
 
 #include "lambda_api/http_server.h"
 #include "lambda_api/request_fuzz.h"
-#include "util/unique_fd.h"
+#include "loopback_client.h"
 
 namespace {
 
+using sweetspot::fuzz::connect_loopback;
+using sweetspot::fuzz::send_then_end;
+using sweetspot::fuzz::Teardown;
 using sweetspot::lambda_api::HttpServer;
 
 // httplib answers or closes within its own 5 s read timeout; only a stuck server
@@ -43,45 +43,12 @@ int server_port() {
   return port;
 }
 
-sweetspot::util::UniqueFd connect_to(int port) {
-  sweetspot::util::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) std::abort();
-  // This end sends the first FIN (the server must see the end of the input), so
-  // each connection leaves a TIME_WAIT here for 60 s: at a thousand inputs a second
-  // one source address runs out of ports (28,000) in half a minute. The source
-  // cycles through 127.0.0.2-251 instead, the port chosen at connect().
-  static uint32_t next_source = 0;
-  sockaddr_in source{};
-  source.sin_family = AF_INET;
-  source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1 + next_source++ % 250);
-  const int no_port = 1;
-  ::setsockopt(fd.get(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &no_port, sizeof no_port);
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
-    std::perror("fuzz_lambda_api_http: bind a loopback source address");
-    std::abort();
-  }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  // The server thread may not be accepting yet: connect() queues in the backlog.
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    std::perror("fuzz_lambda_api_http: connect to the server");
-    std::abort();
-  }
-  return fd;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto fd = connect_to(server_port());
-  for (size_t sent = 0; sent < size;) {
-    const ssize_t n = ::send(fd.get(), data + sent, size - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server closed on a bad request: that is an answer too
-    sent += static_cast<size_t>(n);
-  }
-  ::shutdown(fd.get(), SHUT_WR);
+  // This end sends the first FIN (the server must see the end of the input).
+  const auto fd = connect_loopback(server_port(), Teardown::kRotateSourceAddress);
+  send_then_end(fd.get(), {data, size});
   char buffer[65536];
   for (;;) {
     pollfd p{fd.get(), POLLIN, 0};

@@ -6,12 +6,9 @@
 // on_idle hook), the next event is delivered ("fuzz-request-2", ...), as the
 // engine would; after a few the server is stopped.
 // Then whatever the runtime posted is collected as the engine would collect it.
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -20,11 +17,15 @@
 
 #include "engine/runtime_api_server.h"
 #include "util/clock.h"
+#include "loopback_client.h"
 #include "util/unique_fd.h"
 
 namespace {
 
 using sweetspot::engine::InvokeEvent;
+using sweetspot::fuzz::connect_loopback;
+using sweetspot::fuzz::send_then_end;
+using sweetspot::fuzz::Teardown;
 using sweetspot::engine::RuntimeApiServer;
 using sweetspot::engine::WaitResult;
 
@@ -43,21 +44,6 @@ InvokeEvent event(int n) {
   return e;
 }
 
-sweetspot::util::UniqueFd connect_to(const std::string& address) {
-  const int port = std::atoi(address.substr(address.rfind(':') + 1).c_str());
-  sweetspot::util::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) std::abort();
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) std::abort();
-  // Close with a reset: thousands of runs must not leave thousands of TIME_WAITs.
-  const linger no_linger{1, 0};
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &no_linger, sizeof no_linger);
-  return fd;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -69,13 +55,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int delivered = 0;
   if (data[0] & 1) (*server)->deliver(event(++delivered));
 
-  auto fd = connect_to((*server)->address());
-  for (size_t sent = 1; sent < size;) {
-    const ssize_t n = ::send(fd.get(), data + sent, size - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server closed on a bad request: that is an answer too
-    sent += static_cast<size_t>(n);
-  }
-  ::shutdown(fd.get(), SHUT_WR);
+  const std::string address = (*server)->address();
+  const auto fd = connect_loopback(std::atoi(address.substr(address.rfind(':') + 1).c_str()), Teardown::kReset);
+  send_then_end(fd.get(), {data + 1, size - 1});
 
   char buffer[65536];
   for (;;) {

@@ -34,12 +34,12 @@ ApiRequest to_api_request(const httplib::Request& req, std::string body, bool to
 
 }  // namespace
 
-HttpServer::HttpServer(Service& service) : service_(service), server_(std::make_unique<httplib::Server>()) {}
+HttpServer::HttpServer() : server_(std::make_unique<httplib::Server>()) {}
 
 HttpServer::~HttpServer() { stop(); }
 
 util::Result<std::unique_ptr<HttpServer>> HttpServer::create(Service& service, const HttpServerOptions& options) {
-  std::unique_ptr<HttpServer> server(new HttpServer(service));
+  std::unique_ptr<HttpServer> server(new HttpServer());
   httplib::Server& s = *server->server_;
   const int threads = std::max(2, options.threads);
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };

@@ -36,8 +36,7 @@ class HttpServer {
   void stop();
 
  private:
-  HttpServer(Service& service);
-  Service& service_;
+  HttpServer();
   std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
 };
