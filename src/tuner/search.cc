@@ -203,7 +203,16 @@ std::vector<ModelPoint> model_points(const std::vector<SizeResult>& sizes) {
 // cheaper than the pick by the most, judged by a bound the measurements
 // support: at memory m inside (a, b), waiting is at least the lesser of a's and
 // b's and CPU time at least the lesser of theirs, taking work_factor(m) times
-// its CPU time in wall time. Returns the size to measure and the possible saving.
+// its CPU time in wall time. A gap is worth a probe when that possible saving is
+// above `noise` (and 1%): below the run's noise the bound mostly reflects noisy
+// waits, and the model, which interpolates between the ends, covers the gap.
+// Where the ends' CPU time per invoke differs by more than kCpuStepRatio, the
+// work itself changed shape inside the gap (a cache that fits, a collector that
+// stops): the smooth interpolation cannot be trusted there, so the gap is
+// bisected while the bound saves more than 1%, whatever the noise.
+// Returns the size to measure and the possible saving.
+constexpr double kCpuStepRatio = 1.5;
+
 std::optional<std::pair<int, double>> most_promising_gap(const State& st, const DurationModel& model,
                                                          const Prices& prices, int tmp_mb) {
   if (!st.pick) return std::nullopt;
@@ -224,7 +233,9 @@ std::optional<std::pair<int, double>> most_promising_gap(const State& st, const 
         lowest = std::min(lowest, invocation_cost(prices, m, std::ceil(duration), tmp_mb).total());
       }
       const double saving = 1 - lowest / best;
-      if (!found || saving > found->second) {
+      const bool cpu_step = cpu > 0 && std::max(model.cpu_ms(a), model.cpu_ms(b)) > kCpuStepRatio * cpu;
+      const double threshold = cpu_step ? 0.01 : std::max(0.01, st.noise);
+      if (saving > threshold && (!found || saving > found->second)) {
         const int middle = static_cast<int>(std::lround(std::sqrt(static_cast<double>(a) * b)));
         found = std::pair{middle, saving};
       }
@@ -351,8 +362,7 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
     // 2. A gap where a cheaper size could hide (cost strategy).
     if (strategy.kind == StrategyKind::kCost && !strategy.limit) {
       if (auto promising = most_promising_gap(st, *model, prices, tmp_mb);
-          promising && promising->second > std::max(0.01, st.noise) &&
-          !measured_near(st, promising->first, tolerance_mb(promising->first))) {
+          promising && !measured_near(st, promising->first, tolerance_mb(promising->first))) {
         measure(promising->first,
                 fmt::format("a size here could cost up to {:.0f}% less than the pick", promising->second * 100),
                 *model);
