@@ -210,8 +210,10 @@ std::vector<ModelPoint> model_points(const std::vector<SizeResult>& sizes) {
 // work itself changed shape inside the gap (a cache that fits, a collector that
 // stops): the smooth interpolation cannot be trusted there, so the gap is
 // bisected while the bound saves more than 1%, whatever the noise.
-// Returns the size to measure and the possible saving.
-constexpr double kCpuStepRatio = 1.5;
+// 1.8x is far beyond CPU time's noise on a real host; at 1.25x the memory-
+// pressure curves' gaps were bisected too and their picks got worse
+// (bench/README.md, session 6). Returns the size to measure and the possible saving.
+constexpr double kCpuStepRatio = 1.8;
 
 std::optional<std::pair<int, double>> most_promising_gap(const State& st, const DurationModel& model,
                                                          const Prices& prices, int tmp_mb) {

@@ -8,7 +8,7 @@
 // memory that one used); a gap between measured sizes where a bound on cost
 // (duration cannot beat the lesser wait and CPU time of its ends at that size's
 // share) could undercut the pick by more than the noise (by more than 1% where
-// its ends' CPU time per invoke differs by more than 1.5x: a step the model's
+// its ends' CPU time per invoke differs by more than 1.8x: a step the model's
 // interpolation cannot see); and the model's
 // predicted best, which is always measured before it is recommended. Last, the
 // sizes whose expected regret is above the goal get more invokes, two at a
