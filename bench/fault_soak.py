@@ -75,7 +75,7 @@ class Run:
     def __init__(self, args, count, concurrency):
         cmd = [args.sweetspot, "invoke", args.function, "--memory", "128", "--timeout", "1",
                "--count", str(count), "--concurrency", str(concurrency), "--json",
-               "--payload", json.dumps({"op": "mix", "seed": args.seed})]
+               "--payload", json.dumps({"op": args.op, "seed": args.seed})]
         self.count = count
         self.records = 0
         self.partial = 0
@@ -123,6 +123,18 @@ class Run:
             t.join(timeout=30)
         return rc
 
+    def rss_curve(self):
+        """Samples once 2%, 25%, 50% and 75% of the records are in, and the last one: a
+        leak grows with the records, a heap's high-water mark stops growing early."""
+        curve = []
+        for fraction in (0.02, 0.25, 0.5, 0.75):
+            s = next((s for s in self.samples if s[0] >= max(1, int(self.count * fraction))), None)
+            if s and s not in curve:
+                curve.append(s)
+        if self.samples and self.samples[-1] not in curve:
+            curve.append(self.samples[-1])
+        return curve
+
     def start_and_end(self):
         """(rss, threads) once 2% of the records are in, and at the last sample."""
         if not self.samples:
@@ -141,6 +153,9 @@ def main():
     ap.add_argument("--invokes", type=int, default=10000, help="invokes in all, over the phases (default 10000)")
     ap.add_argument("--concurrency", default="1,2,4,8", help="environments per phase (default 1,2,4,8)")
     ap.add_argument("--seed", type=int, default=1, help="passed to the runtime with each event")
+    ap.add_argument("--op", default="mix",
+                    help="the ops_runtime operation of every event (default mix; echo: only small successful "
+                         "responses, to tell sweetspot's own memory growth from the heap's high-water mark)")
     ap.add_argument("--skip-signals", action="store_true", help="no SIGINT/SIGTERM/SIGKILL runs")
     ap.add_argument("--signals-only", action="store_true", help="only the SIGINT/SIGTERM/SIGKILL runs")
     ap.add_argument("--sweetspot", help="the sweetspot binary (default: BUILD/src/cli/sweetspot)")
@@ -176,6 +191,7 @@ def main():
         print(f"phase concurrency {concurrency}: {run.records}/{per_phase} records in {elapsed:.0f} s "
               f"(exit {rc}), lost {lost}, partial lines {run.partial}, duplicate ids {run.records - len(run.ids)}")
         print(f"  sweetspot: start {fmt_sample(warm)}; end {fmt_sample(end)}")
+        print("  resident memory: " + ", ".join(f"{s[1]:.1f} MB at {s[0]}" for s in run.rss_curve()))
         print(f"  left behind: {count_left(left)}")
         print(f"  outcomes: {dict(sorted(run.outcomes.items()))}")
         if lost or run.partial or run.records != len(run.ids) or any(left.values()) or rc not in (0, 1):
