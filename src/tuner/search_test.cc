@@ -252,8 +252,29 @@ TEST(AutoSearch, BisectsAStepInCpuWorkWhateverTheNoise) {
   }
 }
 
+// Whether the search may settle without measuring the model's predicted best
+// itself: a measured size is within half the search's tolerance of it, or (cost
+// strategy) the model prices a measured size within the regret goal of it.
+bool predicted_best_covered(const TuneResult& result, bool& by_price) {
+  const int predicted = result.search->predicted_best->memory_mb;
+  by_price = false;
+  for (const auto& r : result.sizes) {
+    if (r.invocations > 0 && std::abs(r.memory_mb - predicted) <= tolerance_mb(predicted) / 2) return true;
+  }
+  const double goal = SearchOptions{}.regret_goal;
+  for (const auto& r : result.sizes) {
+    if (r.feasible && predict(*result.search->model, us_east_1(), r.memory_mb, Plan{}.tmp_mb).cost <=
+                          result.search->predicted_best->cost * (1 + goal)) {
+      by_price = true;
+      return true;
+    }
+  }
+  return false;
+}
+
 // The recommendation is a measured size, and where the model put the optimum
-// was measured (within half the search's tolerance) before the search settled.
+// was measured (within half the search's tolerance), or priced by the model
+// within the regret goal of a measured size, before the search settled.
 TEST(AutoSearch, PredictedBestIsMeasured) {
   for (const Curve& curve : testing::standard_curves()) {
     FakeBackend backend(curve, /*seed=*/3);
@@ -265,12 +286,43 @@ TEST(AutoSearch, PredictedBestIsMeasured) {
     ASSERT_NE(result->recommended(), nullptr) << curve.name;
     ASSERT_TRUE(result->search->predicted_best.has_value()) << curve.name;
     if (!result->search->converged) continue;  // the budget ran out first (stop_reason says so)
-    const int predicted = result->search->predicted_best->memory_mb;
-    const bool measured = std::any_of(result->sizes.begin(), result->sizes.end(), [&](const SizeResult& r) {
-      return r.invocations > 0 && std::abs(r.memory_mb - predicted) <= tolerance_mb(predicted) / 2;
-    });
-    EXPECT_TRUE(measured) << curve.name << ": predicted " << predicted << " MB";
+    bool by_price = false;
+    EXPECT_TRUE(predicted_best_covered(*result, by_price))
+        << curve.name << ": predicted " << result->search->predicted_best->memory_mb << " MB";
   }
+}
+
+// Serial work that grows with memory (a heap scanned in proportion to its
+// size) makes the cost nearly flat from 128 to 200 MB, where an invoke takes 9
+// to 14 s: refits move the predicted best from one equally cheap size to the
+// next. Before the search ends, a predicted best that the model prices within
+// the regret goal of a measured size is not probed again; the search says so,
+// and still recommends a size within 2% of the sweep's best. With the earlier
+// rule (measure it, up to six probes in all) no run of these seeds ended so.
+TEST(AutoSearch, DoesNotReprobeAPredictedBestPricedLikeAMeasuredSize) {
+  Curve curve{.wait_ms = 20, .serial_cpu_ms = 100, .parallel_cpu_ms = 900, .noise = 0.05};
+  curve.serial_ms_per_gb = 120;
+  const double best = best_of_64mb_sweep(curve);
+  int settled_by_price = 0;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    FakeBackend backend(curve, seed);
+    Plan plan;
+    plan.selection = SizeSelection::kAuto;
+    plan.seed = seed;
+    auto result = tune(backend, plan, us_east_1(), nullptr);
+    ASSERT_TRUE(result.has_value());
+    ASSERT_NE(result->recommended(), nullptr) << result->headline;
+    SCOPED_TRACE("seed " + std::to_string(seed) + ": " + result->search->stop_reason);
+    EXPECT_LE(true_cost(curve, result->recommended()->memory_mb), best * 1.02);
+    if (!result->search->converged) continue;
+    bool by_price = false;
+    EXPECT_TRUE(predicted_best_covered(*result, by_price));
+    if (by_price) {
+      ++settled_by_price;
+      EXPECT_NE(result->search->stop_reason.find("prices the measured"), std::string::npos);
+    }
+  }
+  EXPECT_GT(settled_by_price, 0);
 }
 
 }  // namespace
