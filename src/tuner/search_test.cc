@@ -105,6 +105,15 @@ util::Result<TuneResult> tune_auto(FakeBackend& backend) {
   return tune(backend, plan, us_east_1(), nullptr);
 }
 
+// `--memory auto` with the plan's defaults and `seed` for the order of sizes,
+// so a curve's run with a backend of the same seed repeats exactly.
+util::Result<TuneResult> tune_auto(FakeBackend& backend, uint64_t seed) {
+  Plan plan;
+  plan.selection = SizeSelection::kAuto;
+  plan.seed = seed;
+  return tune(backend, plan, us_east_1(), nullptr);
+}
+
 // A function that used 517 MB at one vCPU cannot fit in 128 MB: the spread's
 // smallest probe goes just above what it used instead of into a sure out of
 // memory (which, for a collector that thrashes before it dies, is the longest
@@ -231,10 +240,7 @@ TEST(AutoSearch, BisectsAStepInCpuWorkWhateverTheNoise) {
   const double best = best_of_64mb_sweep(curve);
   for (uint64_t seed = 1; seed <= 5; ++seed) {
     FakeBackend backend(curve, seed);
-    Plan plan;
-    plan.selection = SizeSelection::kAuto;
-    plan.seed = seed;
-    auto result = tune(backend, plan, us_east_1(), nullptr);
+    auto result = tune_auto(backend, seed);
     ASSERT_TRUE(result.has_value());
     ASSERT_NE(result->recommended(), nullptr) << result->headline;
     auto measured_within = [&](int low, int high) {
@@ -306,10 +312,7 @@ TEST(AutoSearch, DoesNotReprobeAPredictedBestPricedLikeAMeasuredSize) {
   int settled_by_price = 0;
   for (uint64_t seed = 1; seed <= 10; ++seed) {
     FakeBackend backend(curve, seed);
-    Plan plan;
-    plan.selection = SizeSelection::kAuto;
-    plan.seed = seed;
-    auto result = tune(backend, plan, us_east_1(), nullptr);
+    auto result = tune_auto(backend, seed);
     ASSERT_TRUE(result.has_value());
     ASSERT_NE(result->recommended(), nullptr) << result->headline;
     SCOPED_TRACE("seed " + std::to_string(seed) + ": " + result->search->stop_reason);
