@@ -258,24 +258,26 @@ TEST(AutoSearch, BisectsAStepInCpuWorkWhateverTheNoise) {
   }
 }
 
-// Whether the search may settle without measuring the model's predicted best
+// Why the search may settle without measuring the model's predicted best
 // itself: a measured size is within half the search's tolerance of it, or (cost
 // strategy) the model prices a measured size within the regret goal of it.
-bool predicted_best_covered(const TuneResult& result, bool& by_price) {
+enum class PredictedBestCover { kNone, kMeasuredNear, kPricedLikeMeasured };
+
+PredictedBestCover predicted_best_cover(const TuneResult& result) {
   const int predicted = result.search->predicted_best->memory_mb;
-  by_price = false;
   for (const auto& r : result.sizes) {
-    if (r.invocations > 0 && std::abs(r.memory_mb - predicted) <= tolerance_mb(predicted) / 2) return true;
+    if (r.invocations > 0 && std::abs(r.memory_mb - predicted) <= tolerance_mb(predicted) / 2) {
+      return PredictedBestCover::kMeasuredNear;
+    }
   }
   const double goal = SearchOptions{}.regret_goal;
   for (const auto& r : result.sizes) {
     if (r.feasible && predict(*result.search->model, us_east_1(), r.memory_mb, Plan{}.tmp_mb).cost <=
                           result.search->predicted_best->cost * (1 + goal)) {
-      by_price = true;
-      return true;
+      return PredictedBestCover::kPricedLikeMeasured;
     }
   }
-  return false;
+  return PredictedBestCover::kNone;
 }
 
 // The recommendation is a measured size, and where the model put the optimum
@@ -292,8 +294,7 @@ TEST(AutoSearch, PredictedBestIsMeasured) {
     ASSERT_NE(result->recommended(), nullptr) << curve.name;
     ASSERT_TRUE(result->search->predicted_best.has_value()) << curve.name;
     if (!result->search->converged) continue;  // the budget ran out first (stop_reason says so)
-    bool by_price = false;
-    EXPECT_TRUE(predicted_best_covered(*result, by_price))
+    EXPECT_NE(predicted_best_cover(*result), PredictedBestCover::kNone)
         << curve.name << ": predicted " << result->search->predicted_best->memory_mb << " MB";
   }
 }
@@ -318,9 +319,9 @@ TEST(AutoSearch, DoesNotReprobeAPredictedBestPricedLikeAMeasuredSize) {
     SCOPED_TRACE("seed " + std::to_string(seed) + ": " + result->search->stop_reason);
     EXPECT_LE(true_cost(curve, result->recommended()->memory_mb), best * 1.02);
     if (!result->search->converged) continue;
-    bool by_price = false;
-    EXPECT_TRUE(predicted_best_covered(*result, by_price));
-    if (by_price) {
+    const PredictedBestCover cover = predicted_best_cover(*result);
+    EXPECT_NE(cover, PredictedBestCover::kNone);
+    if (cover == PredictedBestCover::kPricedLikeMeasured) {
       ++settled_by_price;
       EXPECT_NE(result->search->stop_reason.find("prices the measured"), std::string::npos);
     }
