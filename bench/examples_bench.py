@@ -80,6 +80,20 @@ def pick(result):
     return result["sweetspot"]["recommendation"]["memoryMb"] if result else None
 
 
+def function_time(result):
+    """Seconds the function itself ran: the durations and inits of its successful invokes.
+    Wall time less this is what the run script and the tuner add (server start, new
+    processes, the reference bursts); failed invokes are left out."""
+    if not result:
+        return None
+    total = 0.0
+    for s in result["sweetspot"]["sizes"]:
+        for key in ("durationMs", "initDurationMs"):
+            if s.get(key):
+                total += s[key]["mean"] * s[key]["count"]
+    return total / 1000
+
+
 def summary(example, mode, result, wall, load, truth_best):
     invocations = result["sweetspot"]["run"]["invocations"] if result else None
     chosen = pick(result)
@@ -88,7 +102,7 @@ def summary(example, mode, result, wall, load, truth_best):
         cost = true_cost(truth_best[1], chosen)
         error = None if cost is None else cost / truth_best[0] - 1
     return {"example": example, "mode": mode, "pick": chosen, "invocations": invocations, "wall_s": wall,
-            "load": load, "error": error,
+            "function_s": function_time(result), "load": load, "error": error,
             "too_noisy": bool(result) and any("too busy" in w for w in result["sweetspot"]["recommendation"]["warnings"])}
 
 
@@ -134,7 +148,7 @@ def main():
     with open(os.path.join(args.out, "examples_bench.json"), "w") as f:
         json.dump(rows, f, indent=1)
 
-    print(f"\n{'example':14} {'plan':12} {'runs':>4} {'pick MB (each run)':34} {'invokes':>8} {'wall s':>8} "
+    print(f"\n{'example':14} {'plan':12} {'runs':>4} {'pick MB (each run)':34} {'invokes':>8} {'wall s':>8} {'fn s':>7} "
           f"{'err med':>8} {'err max':>8} {'agree':>6} {'load':>5}")
     for example in args.examples.split(","):
         for mode in ["sweep", *filter(None, args.modes.split(","))]:
@@ -159,6 +173,7 @@ def main():
             print(f"{example:14} {mode:12} {len(runs):4} {','.join(str(p) for p in picks)[:34]:34} "
                   f"{statistics.median([r['invocations'] or 0 for r in runs]):8.0f} "
                   f"{statistics.median([r['wall_s'] for r in runs]):8.1f} "
+                  f"{statistics.median([r['function_s'] or 0 for r in runs]):7.1f} "
                   f"{(statistics.median(errors) * 100 if errors else float('nan')):7.2f}% "
                   f"{(max(errors) * 100 if errors else float('nan')):7.2f}% {agree:>6} "
                   f"{statistics.median([r['load'] for r in runs]):5.1f}")
