@@ -123,12 +123,16 @@ class Run:
             t.join(timeout=30)
         return rc
 
+    def sample_at(self, fraction):
+        """The first sample taken once this share of the records is in (None if none was)."""
+        return next((s for s in self.samples if s[0] >= max(1, int(self.count * fraction))), None)
+
     def rss_curve(self):
         """Samples once 2%, 25%, 50% and 75% of the records are in, and the last one: a
         leak grows with the records, a heap's high-water mark stops growing early."""
         curve = []
         for fraction in (0.02, 0.25, 0.5, 0.75):
-            s = next((s for s in self.samples if s[0] >= max(1, int(self.count * fraction))), None)
+            s = self.sample_at(fraction)
             if s and s not in curve:
                 curve.append(s)
         if self.samples and self.samples[-1] not in curve:
@@ -139,7 +143,7 @@ class Run:
         """(rss, threads) once 2% of the records are in, and at the last sample."""
         if not self.samples:
             return None, None
-        warm = next((s for s in self.samples if s[0] >= max(1, self.count // 50)), self.samples[0])
+        warm = self.sample_at(0.02) or self.samples[0]
         return warm, self.samples[-1]
 
 
