@@ -71,8 +71,8 @@ Outcome run(const tuner::Prices& prices, const Curve& curve, uint64_t seed, cons
   o.picked_mb = result->recommended()->memory_mb;
   o.error = true_cost(prices, curve, o.picked_mb) / best - 1;
   if (kDetail && result->search) {
-    std::printf("  %-14s seed %-3llu %3d invokes  pick %5d MB  error %6.2f%%  sizes:", curve.name.c_str(),
-                static_cast<unsigned long long>(seed), o.invocations, o.picked_mb, o.error * 100);
+    std::printf("  %-14s seed %-3llu %3d invokes %7.1fs  pick %5d MB  error %6.2f%%  sizes:", curve.name.c_str(),
+                static_cast<unsigned long long>(seed), o.invocations, o.waited_ms / 1000, o.picked_mb, o.error * 100);
     for (const auto& s : result->sizes) std::printf(" %d(%d)", s.memory_mb, s.invocations);
     std::printf("\n");
     for (const auto& probe : result->search->probes) std::printf("    probe %5d MB: %s\n", probe.memory_mb, probe.reason.c_str());
