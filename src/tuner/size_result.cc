@@ -71,7 +71,7 @@ SizeResult summarize_size(int memory_mb, const engine_api::SizeSupport& support,
   }
   const bool drop_disturbed = r.disturbed > 0 && steady_clean >= 2;
   r.trusted = r.disturbed == 0 || drop_disturbed;
-  std::vector<double> all, warm, cold, init, billed, warm_billed, cpu;
+  std::vector<double> all, warm, cold, init, billed, warm_billed, cpu, warm_cpu;
   double cost_sum = 0;
   for (size_t index = 0; index < invocations.size(); ++index) {
     const auto& inv = invocations[index];
@@ -102,6 +102,7 @@ SizeResult summarize_size(int memory_mb, const engine_api::SizeSupport& support,
     billed.push_back(billed_ms);
     if (inv.start == engine_api::StartKind::kWarm) warm_billed.push_back(billed_ms);
     cpu.push_back(inv.cpu_time_ms);
+    if (inv.start == engine_api::StartKind::kWarm) warm_cpu.push_back(inv.cpu_time_ms);
     cost_sum += invocation_cost(prices, memory_mb, billed_ms, options.tmp_mb).total();
   }
   const double f = options.discard_top_bottom;
@@ -110,11 +111,14 @@ SizeResult summarize_size(int memory_mb, const engine_api::SizeSupport& support,
   r.cold_duration = summarize(cold, f);
   r.init_duration = summarize(init, f);
   r.billed_ms = summarize(billed, f);
-  r.cpu_time_ms = summarize(cpu, f);
 
   // Steady state: warm invokes when reusing environments (the one cold start of
   // a warm run is an outlier there), every invoke with --cold-starts.
   const bool use_warm = options.start == engine_api::StartPolicy::kWarm && !warm.empty();
+  // CPU of the same samples as the duration it is set against: a first invoke
+  // also loads modules and compiles (Node.js's JIT), which at 2-3 samples a
+  // size would make an I/O-bound function look CPU-bound.
+  r.cpu_time_ms = summarize(use_warm ? warm_cpu : cpu, f);
   const Summary& steady = use_warm ? r.warm_duration : r.duration;
   r.typical_duration_ms = steady.trimmed_mean;
   r.latency_ms = percentile_value(steady, use_warm ? warm : all, options.latency_percentile);

@@ -30,7 +30,7 @@ struct SizeResult {
   Summary init_duration;  // Init Duration of cold invokes
   Summary billed_ms;      // Billed Duration (init included when cold)
   Summary steady_billed_ms;  // Billed Duration of the steady-state samples (see below)
-  Summary cpu_time_ms;    // CPU the environment used per invoke
+  Summary cpu_time_ms;    // CPU the environment used per steady-state invoke (see below)
   int max_memory_used_mb = 0;
   bool limits_enforced = true;  // false if any invoke ran without memory/CPU caps
 

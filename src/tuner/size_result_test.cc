@@ -53,6 +53,31 @@ TEST(SizeResult, SplitsColdAndWarmAndPricesTheTypicalWarmCall) {
   EXPECT_NEAR(r.spent, (251 + 101 + 100 + 101 + 99 + 250) / 1000.0 * 0.0000166667 + 6 * 0.0000002, 1e-15);
 }
 
+// --memory auto adds sizes with one cold and one warm invoke: a first invoke's
+// extra CPU (module loading, a JIT's compiling) must not be set against the
+// warm duration, or an I/O-bound function looks CPU-bound.
+TEST(SizeResult, CpuTimeIsThatOfTheSamplesItsDurationIs) {
+  Invocation cold = warm(2500);
+  cold.start = StartKind::kCold;
+  cold.init_duration_ms = 300;
+  cold.cpu_time_ms = 150;
+  Invocation w = warm(380);
+  w.cpu_time_ms = 40;
+  const SizeResult reused = summarize_size(128, {}, {cold, w}, prices(), MeasureOptions{});
+  EXPECT_EQ(reused.cpu_time_ms.count, 1);
+  EXPECT_DOUBLE_EQ(reused.cpu_time_ms.mean, 40);
+  EXPECT_DOUBLE_EQ(reused.typical_duration_ms, 380);
+
+  // Every invoke cold (--cold-starts): every invoke is a steady sample.
+  MeasureOptions cold_starts;
+  cold_starts.start = engine_api::StartPolicy::kColdEveryTime;
+  Invocation cold2 = cold;
+  cold2.cpu_time_ms = 130;
+  const SizeResult all_cold = summarize_size(128, {}, {cold, cold2}, prices(), cold_starts);
+  EXPECT_EQ(all_cold.cpu_time_ms.count, 2);
+  EXPECT_DOUBLE_EQ(all_cold.cpu_time_ms.mean, 140);
+}
+
 TEST(SizeResult, OutOfMemoryMakesTheSizeInfeasibleAndCountsErrorsByType) {
   Invocation oom = warm(30);
   oom.outcome = Outcome::kOutOfMemory;
