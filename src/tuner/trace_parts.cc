@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <set>
 
+#include "tuner/share_fit.h"
 #include "tuner/statistics.h"
 
 namespace sweetspot::tuner {
@@ -136,45 +136,18 @@ std::vector<PartScaling> fit_parts(const std::vector<SizeParts>& sizes) {
   std::vector<PartScaling> out;
   for (auto& [name, p] : by_name) {
     std::ranges::sort(p.sizes, {}, &PartAtSize::memory_mb);
-    // Least squares of y = a + b x with x = 1 / cpu_share (closed form; two unknowns).
-    std::vector<double> xs, ys;
-    std::set<double> shares;
+    std::vector<ShareSample> samples;
     for (const auto& s : p.sizes) {
-      if (s.timing.samples == 0) continue;
-      xs.push_back(1.0 / cpu_share(s.memory_mb));
-      ys.push_back(s.timing.p50_ms);
-      shares.insert(cpu_share(s.memory_mb));
+      if (s.timing.samples > 0) samples.push_back({cpu_share(s.memory_mb), s.timing.p50_ms});
     }
-    if (shares.size() >= 2) {
-      const double n = static_cast<double>(xs.size());
-      double sx = 0, sy = 0;
-      for (size_t i = 0; i < xs.size(); ++i) sx += xs[i], sy += ys[i];
-      const double mx = sx / n, my = sy / n;
-      double sxx = 0, sxy = 0, syy = 0;
-      for (size_t i = 0; i < xs.size(); ++i) {
-        sxx += (xs[i] - mx) * (xs[i] - mx);
-        sxy += (xs[i] - mx) * (ys[i] - my);
-        syy += (ys[i] - my) * (ys[i] - my);
-      }
-      double b = sxx > 0 ? sxy / sxx : 0;
-      double a = my - b * mx;
-      if (b < 0) {  // slower with more CPU: noise or contention, not CPU work
-        b = 0;
-        a = my;
-      } else if (a < 0) {  // all CPU: refit through the origin
-        a = 0;
-        double sxx0 = 0, sxy0 = 0;
-        for (size_t i = 0; i < xs.size(); ++i) sxx0 += xs[i] * xs[i], sxy0 += xs[i] * ys[i];
-        b = sxx0 > 0 ? sxy0 / sxx0 : 0;
-      }
-      double ss_res = 0;
-      for (size_t i = 0; i < xs.size(); ++i) ss_res += std::pow(ys[i] - (a + b * xs[i]), 2);
-      p.fixed_ms = a;
-      p.cpu_ms = b;
-      p.explained = syy > 0 ? std::clamp(1.0 - ss_res / syy, 0.0, 1.0) : 0;
-      const double x_max = *std::ranges::max_element(xs);
-      const double at_smallest = a + b * x_max;
-      p.cpu_fraction = at_smallest > 0 ? b * x_max / at_smallest : 0;
+    if (const auto fit = fit_share_response(samples)) {
+      p.fixed_ms = fit->fixed_ms;
+      p.cpu_ms = fit->cpu_ms;
+      p.explained = fit->explained;
+      double x_max = 0;  // 1 / share at the smallest size
+      for (const auto& s : samples) x_max = std::max(x_max, 1 / s.share);
+      const double at_smallest = p.fixed_ms + p.cpu_ms * x_max;
+      p.cpu_fraction = at_smallest > 0 ? p.cpu_ms * x_max / at_smallest : 0;
       p.verdict = p.cpu_fraction >= kScalesAbove ? MemoryScaling::kScales
                   : p.cpu_fraction <= kFlatBelow ? MemoryScaling::kFlat
                                                  : MemoryScaling::kInBetween;
