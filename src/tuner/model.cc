@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "engine_api/lambda_limits.h"
+#include "tuner/share_fit.h"
 #include "util/strings.h"
 
 namespace sweetspot::tuner {
@@ -104,6 +105,23 @@ util::Result<DurationModel> DurationModel::fit(std::vector<ModelPoint> points) {
       model.serial_ = 1;
     }
   }
+  // Critical-path CPU work from the durations alone (the header comment says why).
+  std::vector<ShareSample> by_share;
+  double lowest = INFINITY, highest = 0;
+  for (const auto& p : points) {
+    by_share.push_back({p.cpus, p.duration_ms, 1 / (p.duration_ms * p.duration_ms)});
+    lowest = std::min(lowest, std::min(p.cpus, 1.0));
+    highest = std::max(highest, std::min(p.cpus, 1.0));
+  }
+  if (highest >= lowest * kShareSpread) {
+    if (const auto fit = fit_share_response(by_share); fit && fit->fixed_ms + fit->cpu_ms > 0) {
+      // The most work the durations allow: the fitted slope, plus what the
+      // quota's granularity may have hidden across the shares measured.
+      const double work = fit->cpu_ms + kThrottleAllowanceMs / (1 / lowest - 1 / highest);
+      model.duration_fraction_ = work / (fit->fixed_ms + fit->cpu_ms);
+      model.critical_cpu_ms_ = work;
+    }
+  }
   // Per size, the wall time its CPU work does not explain is waiting. It is kept
   // signed: when CPU time exceeds what the share allows in that wall time (helper
   // processes running beside the function, bursts within a quota period), the
@@ -140,6 +158,11 @@ double DurationModel::latency_ms(int memory_mb) const {
 }
 
 double DurationModel::cpu_fraction() const {
+  const double from_cpu_time = cpu_time_fraction();
+  return duration_fraction_ ? std::min(*duration_fraction_, from_cpu_time) : from_cpu_time;
+}
+
+double DurationModel::cpu_time_fraction() const {
   const int one_vcpu = static_cast<int>(engine_api::kMemoryMbPerVcpu);
   // At one vCPU the CPU part takes its CPU time in wall time.
   const double cpu = cpu_ms(one_vcpu);
@@ -176,6 +199,14 @@ std::string DurationModel::describe() const {
     case WorkloadKind::kMixed:
       text = fmt::format("mixed: {:.0f}% CPU work and {:.0f}% waiting at 1,769 MB", f * 100, (1 - f) * 100);
       break;
+  }
+  // Say why the CPU time shown per size does not make it CPU work.
+  const double cpu_time = cpu_ms(static_cast<int>(engine_api::kMemoryMbPerVcpu));
+  if (judged_by_durations() && cpu_time_fraction() - f >= 0.1) {
+    text += fmt::format(" (judged by how its durations shrink with the CPU share: of its {:.0f} ms of CPU time per "
+                        "invoke at 1,769 MB, at most about {:.0f} ms is on the critical path; the rest ran beside the "
+                        "waiting, on runtime threads such as a garbage collector or JIT compiler)",
+                        cpu_time, std::min(critical_cpu_ms_, cpu_time));
   }
   if (!parallelism_measured_) {
     return text + "; no size above one vCPU was measured, so it is assumed single-threaded";

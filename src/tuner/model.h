@@ -9,6 +9,16 @@
 // and parallel parts apart. cpu(m) and wait(m) are interpolated between measured
 // sizes (monotone cubic in log memory), because real functions do more work when
 // memory is tight (garbage collection), which no share formula predicts.
+//
+// The workload's kind (cpu_fraction) is judged by how the DURATIONS respond to
+// the CPU share, not by CPU time alone: runtimes burn CPU on their own threads
+// (Node.js's and Java's GC and JIT) while the function waits, and more memory
+// does not shorten that. Where the shares measured (a size above one vCPU counts
+// as one) are kShareSpread apart, duration = wait + work / min(share, 1) is
+// fitted to the sizes (share_fit.h); its work plus kThrottleAllowanceMs (the
+// quota's granularity), over its duration at one vCPU, is the fraction, capped
+// by the CPU-time reading (parallel work above one vCPU can only raise it).
+// Otherwise the CPU-time reading stands. Predictions still use the CPU time.
 #pragma once
 
 #include <optional>
@@ -48,8 +58,14 @@ class DurationModel {
   double work_factor(int memory_mb) const;
   double serial_fraction() const { return serial_; }  // of the CPU work
   bool parallelism_measured() const { return parallelism_measured_; }
-  // Share of the duration at one full vCPU (1,769 MB) that is CPU work.
+  // Share of the duration at one full vCPU (1,769 MB) that is CPU work on the
+  // critical path (see the header comment for how it is judged).
   double cpu_fraction() const;
+  // The fraction from CPU time alone (what cpu_fraction falls back to and is
+  // capped by).
+  double cpu_time_fraction() const;
+  // True when cpu_fraction was judged by how the durations respond to the share.
+  bool judged_by_durations() const { return duration_fraction_.has_value(); }
   WorkloadKind kind() const;
   // vCPUs beyond which more memory stops making it faster (within 5%).
   double useful_cpus() const;
@@ -68,7 +84,20 @@ class DurationModel {
   std::vector<double> latency_ratio_;  // latency / duration per point
   double serial_ = 1;
   bool parallelism_measured_ = false;
+  // Work / (wait + work) at one vCPU from how the durations respond to the
+  // share; empty where the shares do not tell (fewer than two, or too close).
+  std::optional<double> duration_fraction_;
+  double critical_cpu_ms_ = 0;  // the most work at one vCPU that fit allows
 };
+
+// Sizes tell CPU work from waiting by their durations only when their shares
+// (up to one vCPU) differ at least this much (a ratio): closer, host noise
+// swamps the difference the work makes.
+inline constexpr double kShareSpread = 2.0;
+// How much shorter than work / share an invoke's duration may be from the CPU
+// quota's granularity: its last 20 ms period is not waited out and its first may
+// start with a full quota (../shared/FACTS.md), so up to about two periods.
+inline constexpr double kThrottleAllowanceMs = 40;
 
 // Monotone piecewise cubic (Fritsch-Carlson, Boost.Math's pchip) through (x, y),
 // constant beyond the ends: never overshoots the data, so it invents no minimum

@@ -106,6 +106,78 @@ TEST(DurationModel, PassesThroughMeasurementsWhoseCpuTimeExceedsTheShare) {
   EXPECT_EQ(model->kind(), WorkloadKind::kCpuBound);
 }
 
+// Background CPU beside the wait: a runtime's own threads (garbage collector,
+// JIT compiler) burn CPU while the function waits, more the more CPU the size
+// gives them, without making any invoke longer.
+std::vector<ModelPoint> with_background_cpu(std::vector<ModelPoint> points, double at_one_vcpu_ms) {
+  for (auto& p : points) p.cpu_ms += at_one_vcpu_ms * std::min(p.cpus, 1.0);
+  return points;
+}
+
+const Curve kWaitsOnAService{.wait_ms = 210, .serial_cpu_ms = 9};
+
+TEST(DurationModel, CpuTimeSpentBesideAWaitIsNotWork) {
+  // --memory auto's first sizes; three small ones only; 128 and 3,538 MB alone
+  // (a size above one vCPU counts as one).
+  for (const auto& sizes :
+       {std::vector<int>{128, 1769, 3538}, std::vector<int>{128, 256, 512}, std::vector<int>{128, 3538}}) {
+    auto model = DurationModel::fit(with_background_cpu(measure(kWaitsOnAService, sizes), 100));
+    ASSERT_TRUE(model.has_value());
+    EXPECT_TRUE(model->judged_by_durations());
+    EXPECT_GT(model->cpu_time_fraction(), 0.2) << "CPU time alone calls it more than I/O-bound";
+    EXPECT_EQ(model->kind(), WorkloadKind::kIoBound) << model->describe();
+    // At least the 9 ms of work, and no more than the throttling allowance adds.
+    EXPECT_GE(model->cpu_fraction(), 9.0 / 219);
+    EXPECT_LT(model->cpu_fraction(), 0.1);
+    EXPECT_NE(model->describe().find("critical path"), std::string::npos) << model->describe();
+    // The predictions still pass through every measurement.
+    for (const auto& p : model->points()) EXPECT_NEAR(model->duration_ms(p.memory_mb), p.duration_ms, 1e-6);
+  }
+}
+
+TEST(DurationModel, CpuBoundDurationsKeepItCpuBound) {
+  Curve c;
+  c.wait_ms = 20;
+  c.serial_cpu_ms = 500;
+  auto model = DurationModel::fit(measure(c, {128, 1769, 3538}));
+  ASSERT_TRUE(model.has_value());
+  EXPECT_TRUE(model->judged_by_durations());
+  EXPECT_EQ(model->kind(), WorkloadKind::kCpuBound) << model->describe();
+  EXPECT_NEAR(model->cpu_fraction(), 500.0 / 520, 0.01);
+  // A short invoke at a small share ends up to a quota period sooner than its
+  // work / share (its last throttling pause is not waited out): still CPU work.
+  Curve short_one;
+  short_one.serial_cpu_ms = 10;
+  auto throttled = measure(short_one, {128, 256, 512, 1769});
+  for (auto& p : throttled) p.duration_ms -= 20 * (1 - std::min(p.cpus, 1.0));
+  model = DurationModel::fit(throttled);
+  ASSERT_TRUE(model.has_value());
+  EXPECT_TRUE(model->judged_by_durations());
+  EXPECT_EQ(model->kind(), WorkloadKind::kCpuBound) << model->describe();
+  EXPECT_EQ(model->describe().find("critical path"), std::string::npos) << model->describe();
+  // Extra work where memory is tight (garbage collection) steepens the small
+  // sizes' durations: the CPU time caps what they say.
+  auto points = measure(c, {128, 512, 1769});
+  points[0].cpu_ms += 300;
+  points[0].duration_ms += 300 / points[0].cpus;
+  model = DurationModel::fit(points);
+  ASSERT_TRUE(model.has_value());
+  EXPECT_EQ(model->kind(), WorkloadKind::kCpuBound);
+  EXPECT_LE(model->cpu_fraction(), model->cpu_time_fraction());
+}
+
+TEST(DurationModel, TooFewOrTooCloseSharesFallBackToCpuTime) {
+  for (const auto& sizes : {std::vector<int>{1536, 1769, 3538},    // shares 0.87 and 1: too close
+                            std::vector<int>{1769, 3538, 10240},   // all at one vCPU or more: one share
+                            std::vector<int>{512}}) {
+    auto model = DurationModel::fit(with_background_cpu(measure(kWaitsOnAService, sizes), 100));
+    ASSERT_TRUE(model.has_value());
+    EXPECT_FALSE(model->judged_by_durations()) << sizes.front();
+    EXPECT_DOUBLE_EQ(model->cpu_fraction(), model->cpu_time_fraction());
+    EXPECT_EQ(model->kind(), WorkloadKind::kMixed) << sizes.front() << ": " << model->describe();
+  }
+}
+
 TEST(DurationModel, NeedsAtLeastOnePoint) { EXPECT_FALSE(DurationModel::fit({}).has_value()); }
 
 }  // namespace
