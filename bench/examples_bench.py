@@ -69,7 +69,11 @@ def true_cost(truth, memory_mb):
     below = [m for m in sizes if m < memory_mb]
     above = [m for m in sizes if m > memory_mb]
     if not below:
-        return None  # below the smallest size that worked: it would fail
+        # Below the sweep's smallest working size (a floor between two grid
+        # sizes, found working by the plan: picks always worked): the next grid
+        # size's cost, an upper bound, as the same work in less memory costs no
+        # more below one vCPU.
+        return truth[above[0]]
     if not above:
         return truth[below[-1]]
     a, b = below[-1], above[0]
