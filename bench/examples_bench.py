@@ -90,12 +90,9 @@ def function_time(result):
     processes, the reference bursts); failed invokes are left out."""
     if not result:
         return None
-    total = 0.0
-    for s in result["sweetspot"]["sizes"]:
-        for key in ("durationMs", "initDurationMs"):
-            if s.get(key):
-                total += s[key]["mean"] * s[key]["count"]
-    return total / 1000
+    # A cold sample's duration already holds its init (Duration + Init Duration).
+    return sum(s["durationMs"]["mean"] * s["durationMs"]["count"]
+               for s in result["sweetspot"]["sizes"] if s.get("durationMs")) / 1000
 
 
 def summary(example, mode, result, wall, load, truth_best):
