@@ -369,6 +369,21 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
       if (gap > tolerance_mb(lowest)) {
         int next = floor + gap / 2;
         std::string why = fmt::format("narrowing the smallest size that works (between {} and {} MB)", floor, lowest);
+        // Where the two smallest working sizes are close, the floor is likely
+        // just below them (a function that needs its memory): step down twice
+        // their distance instead of halving the whole gap, whose lower end may
+        // be a probe far below. Every probe there that runs out of memory
+        // first fills the memory, and starts a new environment (bench/README.md,
+        // memory-floor: 239, 277, 296 and 306 MB probed on the way to 311).
+        const auto above = std::find_if(st.sizes.begin(), st.sizes.end(),
+                                        [&](auto& r) { return r.feasible && r.memory_mb > lowest; });
+        if (above != st.sizes.end()) {
+          const int step = std::max(2 * tolerance_mb(lowest), 2 * (above->memory_mb - lowest));
+          if (lowest - step > next) {
+            next = lowest - step;
+            why = fmt::format("just below the smallest sizes that work ({} and {} MB)", lowest, above->memory_mb);
+          }
+        }
         const int above_used = works.max_memory_used_mb + tolerance_mb(works.max_memory_used_mb);
         if (above_used > floor && above_used < lowest - tolerance_mb(lowest) &&
             !measured_near(st, above_used, tolerance_mb(above_used))) {

@@ -5,7 +5,8 @@
 // each. Then, one size at a time, where the
 // measurements leave the most room for a better answer: the gap between a size
 // that ran out of memory and the smallest that worked (starting just above the
-// memory that one used); a gap between measured sizes where a bound on cost
+// memory that one used, or just below the two smallest that worked where they
+// are close); a gap between measured sizes where a bound on cost
 // (duration cannot beat the lesser wait and CPU time of its ends at that size's
 // share) could undercut the pick by more than the noise (by more than 1% where
 // its ends' CPU time per invoke differs by more than 1.8x: a step the model's

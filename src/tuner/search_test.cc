@@ -119,6 +119,27 @@ util::Result<TuneResult> tune_auto(FakeBackend& backend, uint64_t seed) {
 // memory (which, for a collector that thrashes before it dies, is the longest
 // invoke of the run). Its best is far above that floor, so nothing below it is
 // tried at all.
+// A function that needs its memory (examples/memory-floor): near its floor a
+// size reports its whole limit as used, so the floor is narrowed from the
+// smallest sizes that work, not by halving down from a probe far below; every
+// probe that runs out of memory first fills it, in a new environment.
+TEST(AutoSearch, NarrowsAFloorJustBelowTheSmallestSizesThatWork) {
+  Curve curve{.wait_ms = 100, .working_set_mb = 300};
+  curve.reclaimable_mb = 11;  // 316 MB used at one vCPU, as the real example
+  FakeBackend backend(curve);
+  auto result = tune_auto(backend);
+  ASSERT_TRUE(result) << result.error().message;
+  int narrowing = 0;
+  for (const auto& p : result->search->probes) {
+    if (p.memory_mb > 162 && p.memory_mb < 316) ++narrowing;
+  }
+  EXPECT_LE(narrowing, 2) << "halving down from 162 MB takes four or five probes";
+  ASSERT_NE(result->recommended(), nullptr);
+  const int pick = result->recommended()->memory_mb;
+  EXPECT_GT(pick, 300);
+  EXPECT_LE(pick, 324);
+}
+
 TEST(AutoSearch, SmallestProbeHoldsWhatTheFunctionUsed) {
   FakeBackend backend(Curve{.wait_ms = 100, .serial_cpu_ms = 300, .working_set_mb = 512, .pressure_cpu_ms = 800});
   auto result = tune_auto(backend);

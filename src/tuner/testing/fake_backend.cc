@@ -109,7 +109,7 @@ engine_api::Invocation FakeBackend::invoke(int memory_mb, const std::string& pay
   inv.duration_ms = std::round(duration * 100) / 100;  // REPORT's two decimals
   inv.cpu_time_ms = (serial_ms(curve_, memory_mb) + curve_.parallel_cpu_ms) * scale * work_scale(curve_, memory_mb) +
                     pressure;
-  inv.max_memory_used_mb = std::min(memory_mb, std::max(curve_.working_set_mb, 40) + 5);
+  inv.max_memory_used_mb = std::min(memory_mb, std::max(curve_.working_set_mb, 40) + 5 + curve_.reclaimable_mb);
   if (start == engine_api::StartKind::kCold && curve_.init_ms > 0) {
     inv.init_duration_ms = std::round(curve_.init_ms / std::min(s.effective_cpus, 1.0) * 100) / 100;
   }

@@ -29,6 +29,10 @@ struct Curve {
   int knee_mb = 0;              // at or above this size all CPU work is multiplied by knee_factor
   double knee_factor = 1;       // (data that fits a memory-sized cache: a step, not a curve)
   double serial_ms_per_gb = 0;  // serial CPU work growing with memory (a heap scanned in proportion to its size)
+  // Memory the kernel counts in Max Memory Used while there is room and takes
+  // back under a tight limit (page cache of the code): the function fits below
+  // what it used at larger sizes, and a size near its floor reports its limit.
+  int reclaimable_mb = 0;
 };
 
 // Synthetic workloads with known optima, shared by the tests and bench/: CPU-bound
