@@ -107,20 +107,14 @@ util::Result<DurationModel> DurationModel::fit(std::vector<ModelPoint> points) {
   }
   // Critical-path CPU work from the durations alone (the header comment says why).
   std::vector<ShareSample> by_share;
-  double lowest = INFINITY, highest = 0;
-  for (const auto& p : points) {
-    by_share.push_back({p.cpus, p.duration_ms, 1 / (p.duration_ms * p.duration_ms)});
-    lowest = std::min(lowest, std::min(p.cpus, 1.0));
-    highest = std::max(highest, std::min(p.cpus, 1.0));
-  }
-  if (highest >= lowest * kShareSpread) {
-    if (const auto fit = fit_share_response(by_share); fit && fit->fixed_ms + fit->cpu_ms > 0) {
-      // The most work the durations allow: the fitted slope, plus what the
-      // quota's granularity may have hidden across the shares measured.
-      const double work = fit->cpu_ms + kThrottleAllowanceMs / (1 / lowest - 1 / highest);
-      model.duration_fraction_ = work / (fit->fixed_ms + fit->cpu_ms);
-      model.critical_cpu_ms_ = work;
-    }
+  for (const auto& p : points) by_share.push_back({p.cpus, p.duration_ms, 1 / (p.duration_ms * p.duration_ms)});
+  if (const auto fit = fit_share_response(by_share);
+      fit && fit->highest_share >= fit->lowest_share * kShareSpread && fit->fixed_ms + fit->cpu_ms > 0) {
+    // The most work the durations allow: the fitted slope, plus what the
+    // quota's granularity may have hidden across the shares measured.
+    const double work = fit->cpu_ms + kThrottleAllowanceMs / (1 / fit->lowest_share - 1 / fit->highest_share);
+    model.duration_fraction_ = work / (fit->fixed_ms + fit->cpu_ms);
+    model.critical_cpu_ms_ = work;
   }
   // Per size, the wall time its CPU work does not explain is waiting. It is kept
   // signed: when CPU time exceeds what the share allows in that wall time (helper

@@ -43,7 +43,7 @@ std::optional<ShareFit> fit_share_response(std::span<const ShareSample> samples)
   }
   double ss_res = 0;
   for (const auto& p : points) ss_res += p.w * (p.y - (a + b * p.x)) * (p.y - (a + b * p.x));
-  return ShareFit{a, b, syy > 0 ? std::clamp(1.0 - ss_res / syy, 0.0, 1.0) : 0};
+  return ShareFit{a, b, syy > 0 ? std::clamp(1.0 - ss_res / syy, 0.0, 1.0) : 0, *shares.begin(), *shares.rbegin()};
 }
 
 }  // namespace sweetspot::tuner

@@ -25,6 +25,10 @@ struct ShareFit {
   double fixed_ms = 0;   // the part that does not shrink with the share
   double cpu_ms = 0;     // CPU work on the critical path, in ms at one full vCPU
   double explained = 0;  // the fit's weighted R^2, 0..1
+  // The smallest and largest shares fitted (capped at one): how far apart the
+  // sizes are, so callers read the spread from the samples the fit used.
+  double lowest_share = 0;
+  double highest_share = 0;
 };
 
 // Nothing unless the samples hold at least two distinct shares (capped at one).

@@ -144,8 +144,7 @@ std::vector<PartScaling> fit_parts(const std::vector<SizeParts>& sizes) {
       p.fixed_ms = fit->fixed_ms;
       p.cpu_ms = fit->cpu_ms;
       p.explained = fit->explained;
-      double x_max = 0;  // 1 / share at the smallest size
-      for (const auto& s : samples) x_max = std::max(x_max, 1 / s.share);
+      const double x_max = 1 / fit->lowest_share;  // at the smallest size
       const double at_smallest = p.fixed_ms + p.cpu_ms * x_max;
       p.cpu_fraction = at_smallest > 0 ? p.cpu_ms * x_max / at_smallest : 0;
       p.verdict = p.cpu_fraction >= kScalesAbove ? MemoryScaling::kScales
