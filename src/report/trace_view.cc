@@ -202,9 +202,11 @@ nlohmann::json trace_parts_to_json(const tuner::TuneResult& r) {
                 {"sentence", tuner::limiting_part_sentence(r.trace_parts, mb)}};
   }
   return {{"definition",
-           fmt::format("per part, p50(size) = fixedMs + cpuMs / min(memory / 1769, 1), least squares over the sizes; "
-                       "cpuFraction = the 1/share term's part of the fit at the smallest size; verdict: scales if "
-                       "cpuFraction >= {}, flat if <= {}, else in between; share = the part's mean / the mean Duration",
+           fmt::format("per part, p50(size) = fixedMs + cpuMs / min(vCPUs, 1) (vCPUs = memory / 1769, or fewer where "
+                       "the host gave fewer), least squares over the sizes; cpuFraction = the 1/share term's part of the "
+                       "fit at the smallest size; verdict: scales if cpuFraction >= {}, flat if <= {}, else in between; "
+                       "with every size at or above one vCPU, cpuMs / vCPUs uncapped and only scales (else unknown); "
+                       "share = the part's mean / the mean Duration",
                        tuner::kScalesAbove, tuner::kFlatBelow)},
           {"parts", std::move(parts)},
           {"limitingPart", std::move(limiting)}};

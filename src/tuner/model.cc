@@ -108,7 +108,7 @@ util::Result<DurationModel> DurationModel::fit(std::vector<ModelPoint> points) {
   // Critical-path CPU work from the durations alone (the header comment says why).
   std::vector<ShareSample> by_share;
   for (const auto& p : points) by_share.push_back({p.cpus, p.duration_ms, 1 / (p.duration_ms * p.duration_ms)});
-  if (const auto fit = fit_share_response(by_share);
+  if (const auto fit = fit_share_response(by_share, ShareCap::kOneVcpu);
       fit && fit->highest_share >= fit->lowest_share * kShareSpread && fit->fixed_ms + fit->cpu_ms > 0) {
     // The most work the durations allow: the fitted slope, plus what the
     // quota's granularity may have hidden across the shares measured.

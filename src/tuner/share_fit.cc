@@ -6,16 +6,16 @@
 
 namespace sweetspot::tuner {
 
-std::optional<ShareFit> fit_share_response(std::span<const ShareSample> samples) {
+std::optional<ShareFit> fit_share_response(std::span<const ShareSample> samples, ShareCap cap) {
   struct Point {
-    double x, y, w;  // 1 / min(share, 1), the time, the weight
+    double x, y, w;  // 1 / share (capped as asked), the time, the weight
   };
   std::vector<Point> points;
   std::set<double> shares;
   double sw = 0, sx = 0, sy = 0;
   for (const auto& s : samples) {
     if (s.share <= 0 || s.weight <= 0) continue;
-    const double share = std::min(s.share, 1.0);
+    const double share = cap == ShareCap::kOneVcpu ? std::min(s.share, 1.0) : s.share;
     points.push_back({1 / share, s.ms, s.weight});
     shares.insert(share);
     sw += s.weight;

@@ -6,15 +6,12 @@
 #include <cmath>
 #include <map>
 
+#include "engine_api/lambda_limits.h"
 #include "tuner/share_fit.h"
 #include "tuner/statistics.h"
 
 namespace sweetspot::tuner {
 namespace {
-
-constexpr double kMbPerVcpu = 1769.0;
-
-double cpu_share(int memory_mb) { return std::min(memory_mb / kMbPerVcpu, 1.0); }
 
 std::string thousands(int n) {
   std::string digits = std::to_string(n);
@@ -125,7 +122,9 @@ const PartTiming* PartScaling::at(int memory_mb) const {
 
 std::vector<PartScaling> fit_parts(const std::vector<SizeParts>& sizes) {
   std::map<std::string, PartScaling> by_name;
+  std::map<int, double> cpus_at;  // memory -> vCPUs it ran with
   for (const auto& size : sizes) {
+    cpus_at[size.memory_mb] = size.cpus > 0 ? size.cpus : engine_api::cpu_share(size.memory_mb);
     for (const auto& part : size.parts) {
       PartScaling& p = by_name[part.name];
       p.name = part.name;
@@ -138,18 +137,30 @@ std::vector<PartScaling> fit_parts(const std::vector<SizeParts>& sizes) {
     std::ranges::sort(p.sizes, {}, &PartAtSize::memory_mb);
     std::vector<ShareSample> samples;
     for (const auto& s : p.sizes) {
-      if (s.timing.samples > 0) samples.push_back({cpu_share(s.memory_mb), s.timing.p50_ms});
+      if (s.timing.samples > 0) samples.push_back({cpus_at[s.memory_mb], s.timing.p50_ms});
     }
-    if (const auto fit = fit_share_response(samples)) {
-      p.fixed_ms = fit->fixed_ms;
-      p.cpu_ms = fit->cpu_ms;
-      p.explained = fit->explained;
+    // The share capped at one vCPU fits single-threaded work (most handlers'
+    // code) exactly; a parallel part gains below one vCPU too, so where such a
+    // size was measured it still scales (README.md). Sizes all at or above one
+    // vCPU are one capped share: there the uncapped share shows parallel work
+    // that kept gaining, but a part that did not gain may be serial work or
+    // waiting, which look alike there, so only "scales" is said.
+    auto fit = fit_share_response(samples, ShareCap::kOneVcpu);
+    const bool above_one_vcpu_only = !fit;
+    if (above_one_vcpu_only) fit = fit_share_response(samples, ShareCap::kNone);
+    if (fit) {
       const double x_max = 1 / fit->lowest_share;  // at the smallest size
-      const double at_smallest = p.fixed_ms + p.cpu_ms * x_max;
-      p.cpu_fraction = at_smallest > 0 ? p.cpu_ms * x_max / at_smallest : 0;
-      p.verdict = p.cpu_fraction >= kScalesAbove ? MemoryScaling::kScales
-                  : p.cpu_fraction <= kFlatBelow ? MemoryScaling::kFlat
+      const double at_smallest = fit->fixed_ms + fit->cpu_ms * x_max;
+      const double cpu_fraction = at_smallest > 0 ? fit->cpu_ms * x_max / at_smallest : 0;
+      if (!above_one_vcpu_only || cpu_fraction >= kScalesAbove) {
+        p.fixed_ms = fit->fixed_ms;
+        p.cpu_ms = fit->cpu_ms;
+        p.explained = fit->explained;
+        p.cpu_fraction = cpu_fraction;
+        p.verdict = cpu_fraction >= kScalesAbove ? MemoryScaling::kScales
+                    : cpu_fraction <= kFlatBelow ? MemoryScaling::kFlat
                                                  : MemoryScaling::kInBetween;
+      }
     }
     out.push_back(std::move(p));
   }

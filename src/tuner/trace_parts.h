@@ -35,7 +35,7 @@ enum class MemoryScaling {
   kScales,     // shrinks with the CPU share: CPU-bound
   kFlat,       // does not change with memory: waiting (network, disk, sleep)
   kInBetween,  // some of each
-  kUnknown,    // measured at fewer than two CPU shares: nothing to compare
+  kUnknown,    // fewer than two CPU shares, or all above one vCPU without gaining: nothing to tell
 };
 const char* to_string(MemoryScaling scaling);  // "scales", "flat", "in between", "unknown"
 // Plain words for the reports: "scales with CPU", "flat (waiting)", ...
@@ -48,10 +48,12 @@ struct PartAtSize {
 
 // One part across every size, with the fitted verdict.
 // Fit (least squares over the sizes' p50s, both terms kept >= 0):
-//   p50(size) = fixed_ms + cpu_ms / cpu_share,  cpu_share = min(memory / 1769, 1)
+//   p50(size) = fixed_ms + cpu_ms / cpu_share,  cpu_share = min(vCPUs, 1)
 // cpu_fraction is the share of the part's fitted time at the smallest size that
 // the 1/cpu_share term accounts for; explained is the fit's R^2.
-// Verdict: cpu_fraction >= 0.6 scales, <= 0.25 flat, else in between.
+// Verdict: cpu_fraction >= 0.6 scales, <= 0.25 flat, else in between. With
+// every size at or above one vCPU, cpu_share = vCPUs (uncapped), and the
+// verdict is scales or unknown (trace_parts.cc says why).
 struct PartScaling {
   std::string name;
   bool top_level = true;
@@ -71,6 +73,7 @@ inline constexpr double kFlatBelow = 0.25;
 struct SizeParts {
   int memory_mb = 0;
   std::vector<PartTiming> parts;
+  double cpus = 0;  // vCPUs the size ran with (host-capped sizes: fewer); 0: Lambda's, memory / 1769
 };
 // Fits every part seen at any size. Sorted: top-level first, then by the
 // largest mean time at any size.

@@ -37,16 +37,19 @@ Invocation invoke(int memory_mb, double wait_ms, double cpu_ms) {
   return inv;
 }
 
-std::vector<SizeParts> measure(const std::vector<int>& sizes, double noise) {
+// `resize` runs on `threads` cores (40 ms of work at one vCPU); the host gives
+// a size at most `host_cpus` vCPUs.
+std::vector<SizeParts> measure(const std::vector<int>& sizes, double noise, int threads = 1, double host_cpus = 6) {
   std::vector<SizeParts> out;
   for (int mb : sizes) {
     std::vector<Invocation> invs;
-    const double share = std::min(mb / 1769.0, 1.0);
+    const double cpus = std::min(mb / 1769.0, host_cpus);
+    const double share = std::min(cpus, static_cast<double>(threads));
     for (int i = 0; i < 9; ++i) {
       const double jitter = 1 + noise * ((i % 3) - 1);  // -noise, 0, +noise
       invs.push_back(invoke(mb, 300 * jitter, 40 / share * jitter));
     }
-    out.push_back({mb, time_parts(invs)});
+    out.push_back({mb, time_parts(invs), cpus});
   }
   return out;
 }
@@ -101,9 +104,33 @@ TEST(TraceParts, WaitingIsFlatAndComputingScales) {
 TEST(TraceParts, OneSizeGivesNoVerdict) {
   auto parts = fit_parts(measure({512}, 0));
   EXPECT_EQ(find(parts, "resize").verdict, MemoryScaling::kUnknown);
-  // Above one vCPU a single thread gets no more: those sizes are one share.
+  // Above one vCPU a single thread gets no faster, and neither does waiting:
+  // a part that did not gain there is not called either.
   parts = fit_parts(measure({1769, 3008}, 0));
   EXPECT_EQ(find(parts, "resize").verdict, MemoryScaling::kUnknown);
+  EXPECT_EQ(find(parts, "download").verdict, MemoryScaling::kUnknown);
+}
+
+TEST(TraceParts, APartThatKeepsGainingAboveOneVcpuScales) {
+  // A two-threaded resize halves from 1,769 to 3,538 MB.
+  auto parts = fit_parts(measure({1769, 3538}, 0, /*threads=*/2));
+  const PartScaling& resize = find(parts, "resize");
+  ASSERT_NEAR(resize.at(3538)->p50_ms, resize.at(1769)->p50_ms / 2, 1e-6);
+  EXPECT_EQ(resize.verdict, MemoryScaling::kScales);
+  EXPECT_NEAR(resize.cpu_ms, 40, 1e-6);
+  EXPECT_NEAR(resize.fixed_ms, 0, 1e-6);
+  // Measured below one vCPU too, it scales, with the capped share's fit.
+  EXPECT_EQ(find(fit_parts(measure({128, 1769, 3538}, 0, 2)), "resize").verdict, MemoryScaling::kScales);
+}
+
+TEST(TraceParts, AboveOneVcpuTheSharesAreWhatTheHostGave) {
+  // On a two-core host 5,307 MB ran with two vCPUs, as 3,538 did: the part
+  // did not slow down, it got no more CPU.
+  auto parts = fit_parts(measure({1769, 3538, 5307}, 0, /*threads=*/3, /*host_cpus=*/2));
+  const PartScaling& resize = find(parts, "resize");
+  EXPECT_EQ(resize.verdict, MemoryScaling::kScales);
+  EXPECT_NEAR(resize.explained, 1, 1e-9);
+  EXPECT_NEAR(resize.cpu_ms, 40, 1e-6);
 }
 
 TEST(TraceParts, NamesThePartThatLimitsTheFunction) {

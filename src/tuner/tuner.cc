@@ -136,7 +136,7 @@ util::Result<TuneResult> tune(engine_api::Backend& backend, const Plan& plan, co
   {
     std::vector<SizeParts> parts;
     for (const auto& size : result.sizes) {
-      if (!size.parts.empty()) parts.push_back({size.memory_mb, size.parts});
+      if (!size.parts.empty()) parts.push_back({size.memory_mb, size.parts, size.support.effective_cpus});
     }
     result.trace_parts = fit_parts(parts);
   }
