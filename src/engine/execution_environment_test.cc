@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -415,6 +416,16 @@ TEST_F(LocalEngineTest, VisibleCoresFollowLambda) {
     EXPECT_TRUE(big.cpu_capped_by_host());
     EXPECT_NE(big.note.find("not emulated faithfully"), std::string::npos);
   }
+}
+
+TEST_F(LocalEngineTest, SizesSayTheCpuPeriodTheirQuotaRunsOver) {
+  SWEETSPOT_REQUIRE_CGROUPS(host);
+  EXPECT_EQ(backend_for(ops_function())->support(128).cpu_period, engine_api::kCpuPeriod);
+  LocalBackendOptions options;
+  options.cpu_period = std::chrono::milliseconds(100);  // --cpu-period 100
+  auto backend = LocalBackend::create(ops_function(), options);
+  ASSERT_TRUE(backend.has_value()) << backend.error().message;
+  EXPECT_EQ((*backend)->support(128).cpu_period, std::chrono::milliseconds(100));
 }
 
 TEST_F(LocalEngineTest, NothingIsLeftBehind) {

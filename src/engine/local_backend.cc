@@ -87,6 +87,7 @@ SizeSupport LocalBackend::support(int memory_mb) const {
   s.requested_cores = visible_cores(memory_mb, options_.min_visible_cores);
   s.effective_cpus = std::min(s.requested_cpus, static_cast<double>(host_cpus_));
   s.effective_cores = std::min(s.requested_cores, host_cpus_);
+  s.cpu_period = options_.cpu_period;
   if (!s.limits_enforced) {
     s.note = "limits not enforced (--no-limits): memory and CPU were not capped, durations are not Lambda's";
   } else if (s.cpu_capped_by_host()) {

@@ -2,10 +2,12 @@
 // engine and the AWS client each implement Backend; the tuner sees only this.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "engine_api/invocation.h"
+#include "engine_api/lambda_limits.h"
 #include "util/error.h"
 
 namespace sweetspot::engine_api {
@@ -48,6 +50,9 @@ struct SizeSupport {
   double effective_cpus = 0;    // what this host can give
   int requested_cores = 0;      // cores Lambda shows this size
   int effective_cores = 0;
+  // The period its CPU quota was enforced over (the local engine's --cpu-period,
+  // else Lambda's): a throttled invoke runs and pauses in steps of it.
+  std::chrono::microseconds cpu_period = kCpuPeriod;
   // True when the host gives this size less CPU than Lambda does, so its
   // durations are not Lambda's.
   bool cpu_capped_by_host() const { return effective_cpus + 1e-9 < requested_cpus || effective_cores < requested_cores; }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 
@@ -11,6 +12,9 @@ inline constexpr int kMinMemoryMb = 128;
 inline constexpr int kMaxMemoryMb = 10240;
 inline constexpr double kMemoryMbPerVcpu = 1769.0;  // 1,769 MB buys one vCPU
 inline constexpr int kMinVisibleCores = 2;          // unconfirmed: a setting in --help
+// The period over which the CPU share is enforced as a quota: Lambda's
+// throttling pauses end on 20 ms boundaries.
+inline constexpr std::chrono::microseconds kCpuPeriod{20000};
 inline constexpr int kMaxVisibleCores = 6;
 inline constexpr int kMinTmpMb = 512;
 inline constexpr int kMaxTmpMb = 10240;

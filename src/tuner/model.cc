@@ -107,12 +107,17 @@ util::Result<DurationModel> DurationModel::fit(std::vector<ModelPoint> points) {
   }
   // Critical-path CPU work from the durations alone (the header comment says why).
   std::vector<ShareSample> by_share;
-  for (const auto& p : points) by_share.push_back({p.cpus, p.duration_ms, 1 / (p.duration_ms * p.duration_ms)});
+  double period_ms = 0;  // the longest quota period any size ran under
+  for (const auto& p : points) {
+    by_share.push_back({p.cpus, p.duration_ms, 1 / (p.duration_ms * p.duration_ms)});
+    period_ms = std::max(period_ms, p.cpu_period_ms);
+  }
   if (const auto fit = fit_share_response(by_share, ShareCap::kOneVcpu);
       fit && fit->highest_share >= fit->lowest_share * kShareSpread && fit->fixed_ms + fit->cpu_ms > 0) {
     // The most work the durations allow: the fitted slope, plus what the
     // quota's granularity may have hidden across the shares measured.
-    const double work = fit->cpu_ms + kThrottleAllowanceMs / (1 / fit->lowest_share - 1 / fit->highest_share);
+    const double allowance_ms = kThrottleAllowancePeriods * period_ms;
+    const double work = fit->cpu_ms + allowance_ms / (1 / fit->lowest_share - 1 / fit->highest_share);
     model.duration_fraction_ = work / (fit->fixed_ms + fit->cpu_ms);
     model.critical_cpu_ms_ = work;
   }

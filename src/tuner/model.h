@@ -15,16 +15,19 @@
 // (Node.js's and Java's GC and JIT) while the function waits, and more memory
 // does not shorten that. Where the shares measured (a size above one vCPU counts
 // as one) are kShareSpread apart, duration = wait + work / min(share, 1) is
-// fitted to the sizes (share_fit.h); its work plus kThrottleAllowanceMs (the
-// quota's granularity), over its duration at one vCPU, is the fraction, capped
-// by the CPU-time reading (parallel work above one vCPU can only raise it).
+// fitted to the sizes (share_fit.h); its work plus kThrottleAllowancePeriods of
+// the quota's period (its granularity), over its duration at one vCPU, is the
+// fraction, capped by the CPU-time reading (parallel work above one vCPU can
+// only raise it).
 // Otherwise the CPU-time reading stands. Predictions still use the CPU time.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine_api/lambda_limits.h"
 #include "util/error.h"
 
 namespace sweetspot::tuner {
@@ -36,6 +39,8 @@ struct ModelPoint {
   double latency_ms = 0;   // the latency-limit percentile
   double cpus = 0;         // vCPUs the measurement actually had (host-capped sizes: less than Lambda's)
   int cores = 0;           // cores it could see
+  // The period its CPU quota was enforced over (SizeSupport::cpu_period).
+  double cpu_period_ms = std::chrono::duration<double, std::milli>(engine_api::kCpuPeriod).count();
 };
 
 enum class WorkloadKind { kCpuBound, kIoBound, kMixed };
@@ -95,9 +100,10 @@ class DurationModel {
 // swamps the difference the work makes.
 inline constexpr double kShareSpread = 2.0;
 // How much shorter than work / share an invoke's duration may be from the CPU
-// quota's granularity: its last 20 ms period is not waited out and its first may
-// start with a full quota (../shared/FACTS.md), so up to about two periods.
-inline constexpr double kThrottleAllowanceMs = 40;
+// quota's granularity, in quota periods (the period the sizes ran under: 20 ms
+// on Lambda, ../shared/FACTS.md; the local engine's --cpu-period): its last
+// period is not waited out and its first may start with a full quota.
+inline constexpr double kThrottleAllowancePeriods = 2;
 
 // Monotone piecewise cubic (Fritsch-Carlson, Boost.Math's pchip) through (x, y),
 // constant beyond the ends: never overshoots the data, so it invents no minimum

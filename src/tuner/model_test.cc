@@ -166,6 +166,42 @@ TEST(DurationModel, CpuBoundDurationsKeepItCpuBound) {
   EXPECT_LE(model->cpu_fraction(), model->cpu_time_fraction());
 }
 
+// An invoke of `work_ms` at `share` under a CFS quota over `period_ms`, started
+// with a full quota: whole periods (run, then throttled), then the rest.
+double throttled_ms(double work_ms, double share, double period_ms) {
+  if (share >= 1) return work_ms;
+  const double quota_ms = share * period_ms;
+  const double whole_periods = std::ceil(work_ms / quota_ms) - 1;
+  return whole_periods * period_ms + (work_ms - whole_periods * quota_ms);
+}
+
+TEST(DurationModel, TheThrottlingAllowanceIsTwoOfThePeriodTheSizesRanUnder) {
+  // 10 ms of CPU work: with a 100 ms period (--cpu-period 100) 256 MB and up
+  // finish within their first quota and 128 MB pauses once, so the durations
+  // hardly respond to the share (102.8, 10, 10, 10 ms); a 40 ms allowance (two
+  // of Lambda's periods) would call it mixed.
+  for (double period_ms : {20.0, 100.0}) {
+    std::vector<ModelPoint> points;
+    for (int m : {128, 256, 512, 1769}) {
+      ModelPoint p;
+      p.memory_mb = m;
+      p.cpus = engine_api::cpu_share(m);
+      p.cores = engine_api::visible_cores(m);
+      p.cpu_ms = 10;
+      p.duration_ms = throttled_ms(10, p.cpus, period_ms);
+      p.cpu_period_ms = period_ms;
+      points.push_back(p);
+    }
+    if (period_ms == 100) {
+      ASSERT_NEAR(points[1].duration_ms, 10, 1e-9);
+    }
+    auto model = DurationModel::fit(points);
+    ASSERT_TRUE(model.has_value());
+    EXPECT_TRUE(model->judged_by_durations());
+    EXPECT_EQ(model->kind(), WorkloadKind::kCpuBound) << period_ms << " ms: " << model->describe();
+  }
+}
+
 TEST(DurationModel, TooFewOrTooCloseSharesFallBackToCpuTime) {
   for (const auto& sizes : {std::vector<int>{1536, 1769, 3538},    // shares 0.87 and 1: too close
                             std::vector<int>{1769, 3538, 10240},   // all at one vCPU or more: one share

@@ -1,6 +1,7 @@
 #include "tuner/search.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <numbers>
@@ -61,6 +62,7 @@ ModelPoint to_model_point(const SizeResult& size) {
   // they had, so the model predicts Lambda's duration, not the host's.
   p.cpus = size.support.effective_cpus > 0 ? size.support.effective_cpus : engine_api::cpu_share(size.memory_mb);
   p.cores = size.support.effective_cores > 0 ? size.support.effective_cores : engine_api::visible_cores(size.memory_mb);
+  p.cpu_period_ms = std::chrono::duration<double, std::milli>(size.support.cpu_period).count();
   return p;
 }
 

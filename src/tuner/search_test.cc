@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -28,6 +29,16 @@ double best_of_64mb_sweep(const Curve& c) {
   double best = INFINITY;
   for (int m = engine_api::kMinMemoryMb; m <= engine_api::kMaxMemoryMb; m += 64) best = std::min(best, true_cost(c, m));
   return best;
+}
+
+TEST(AutoSearch, TheModelSeesTheCpuPeriodEachSizeRanUnder) {
+  SizeResult size;
+  size.memory_mb = 512;
+  size.typical_duration_ms = 100;
+  size.support.cpu_period = std::chrono::milliseconds(100);  // --cpu-period 100
+  EXPECT_DOUBLE_EQ(to_model_point(size).cpu_period_ms, 100);
+  size.support = {};  // a backend that does not say: Lambda's
+  EXPECT_DOUBLE_EQ(to_model_point(size).cpu_period_ms, 20);
 }
 
 TEST(AutoSearch, InitialProbesSpanTheRange) {
