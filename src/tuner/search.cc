@@ -354,10 +354,30 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
       // Nothing smaller was tried (the first small probe went just above what the
       // function used at one vCPU): a garbage-collected runtime uses more memory
       // where it has more, so look once well below.
-      const int next = std::max(engine_api::kMinMemoryMb, lowest / 2);
+      int next = std::max(engine_api::kMinMemoryMb, lowest / 2);
+      std::string why =
+          fmt::format("below the smallest size measured ({}), where nothing was tried yet", mb_text(lowest));
+      // Unless the function filled that size and the next working size is far
+      // above: then it likely needs that memory, and just below is tried first.
+      // A size that runs out of memory rules out every size below it, so the
+      // probe well below (a new environment that fills its memory before it
+      // fails: memory-floor's 162 MB, bench/README.md session 8) is saved; if
+      // just below works, the two smallest working sizes are close and the next
+      // step looks well below, so this costs at most one working probe.
+      const SizeResult& works = *std::find_if(st.sizes.begin(), st.sizes.end(),
+                                              [&](auto& r) { return r.memory_mb == lowest; });
+      const auto above = std::find_if(st.sizes.begin(), st.sizes.end(),
+                                      [&](auto& r) { return r.feasible && r.memory_mb > lowest; });
+      const int used = works.max_memory_used_mb;
+      const int just_below = used - 2 * tolerance_mb(used);
+      if (used + tolerance_mb(lowest) >= lowest && above != st.sizes.end() &&
+          above->memory_mb - lowest > 2 * (lowest - just_below) && just_below > next) {
+        next = just_below;
+        why = fmt::format("just below the smallest size that works ({}), which the function filled ({} MB used)",
+                          mb_text(lowest), used);
+      }
       if (lowest - next > tolerance_mb(lowest)) {
-        measure(next, fmt::format("below the smallest size measured ({}), where nothing was tried yet", mb_text(lowest)),
-                *model);
+        measure(next, std::move(why), *model);
         continue;
       }
     }

@@ -1,5 +1,6 @@
 #include "tuner/search.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -141,10 +142,20 @@ TEST(AutoSearch, NarrowsAFloorJustBelowTheSmallestSizesThatWork) {
   auto result = tune_auto(backend);
   ASSERT_TRUE(result) << result.error().message;
   int narrowing = 0;
+  std::string probes;
   for (const auto& p : result->search->probes) {
     if (p.memory_mb > 162 && p.memory_mb < 316) ++narrowing;
+    probes += fmt::format(" {} ({})", p.memory_mb, p.reason);
   }
-  EXPECT_LE(narrowing, 2) << "halving down from 162 MB takes four or five probes";
+  EXPECT_LE(narrowing, 2) << "halving down from 162 MB takes four or five probes; probes:" << probes;
+  // It filled the first small size (324 MB): the floor is looked for just below
+  // it, not at half of it, and one out-of-memory probe brackets it.
+  int out_of_memory = 0;
+  for (const auto& r : result->sizes) {
+    EXPECT_GT(r.memory_mb, 250) << "probes:" << probes;
+    if (!r.feasible) ++out_of_memory;
+  }
+  EXPECT_EQ(out_of_memory, 1) << "probes:" << probes;
   ASSERT_NE(result->recommended(), nullptr);
   const int pick = result->recommended()->memory_mb;
   EXPECT_GT(pick, 300);
@@ -159,6 +170,19 @@ TEST(AutoSearch, SmallestProbeHoldsWhatTheFunctionUsed) {
   for (const auto& batch : backend.batches()) EXPECT_GT(batch.memory_mb, 512) << "ran out of memory at " << batch.memory_mb;
   EXPECT_EQ(result->sizes.front().memory_mb, 517 + tolerance_mb(517));
   EXPECT_TRUE(result->sizes.front().feasible);
+}
+
+// A function that filled its first small size but needs far less (code pages
+// it gives back under a tight limit): the probe just below works, and the one
+// well below comes next.
+TEST(AutoSearch, FindsAFloorFarBelowASizeTheFunctionFilled) {
+  Curve curve{.wait_ms = 100, .serial_cpu_ms = 10, .working_set_mb = 100};
+  curve.reclaimable_mb = 200;  // 305 MB used wherever it has that much
+  FakeBackend backend(curve);
+  auto result = tune_auto(backend);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_NE(result->recommended(), nullptr) << result->headline;
+  EXPECT_LE(result->recommended()->memory_mb, 160);
 }
 
 // A small function still gets 128 MB, measured after one and two vCPUs.
