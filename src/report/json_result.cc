@@ -68,6 +68,7 @@ json size_json(const tuner::SizeResult& s) {
   if (!s.feasible) j["infeasibleReason"] = s.infeasible_reason;
   // How busy the host was during this size's invokes (tuner/host_probe.h).
   j["hostAvailability"] = s.host_availability;
+  j["hostSpeed"] = s.host_speed;
   j["disturbedInvocations"] = s.disturbed;
   j["trusted"] = s.trusted;
   j["costMargin"] = s.cost_margin;
@@ -210,6 +211,8 @@ json to_json(const tuner::TuneResult& r) {
          {{"probes", r.host.probes},
           {"medianAvailability", r.host.median_availability},
           {"minAvailability", r.host.min_availability},
+          {"medianSpeed", r.host.median_speed},
+          {"minSpeed", r.host.min_speed},
           {"disturbedInvocations", r.host.disturbed_invocations},
           {"tooNoisy", r.host.too_noisy},
           {"verdict", r.host.verdict}}}}},

@@ -1,9 +1,12 @@
 #include "tuner/host_probe.h"
 
+#include <sched.h>
 #include <time.h>
 
 #include <algorithm>
 #include <cmath>
+
+#include "tuner/statistics.h"
 
 namespace sweetspot::tuner {
 
@@ -15,24 +18,83 @@ double now_ms(clockid_t clock) {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
-}  // namespace
+struct Burst {
+  double cpu_ms = 0;
+  double wall_ms = 0;
+  double work = 0;  // units of the loop below
+};
 
-double CpuBurstProbe::availability() {
+// Spins until the thread has used `cpu_ms` of CPU time. Work the optimiser
+// cannot remove, with no memory traffic (a slower CPU, not a cache, is what it
+// looks for); reading the thread's CPU clock every few thousand steps keeps the
+// probe's own overhead small.
+Burst spin(double cpu_ms) {
+  Burst b;
   const double wall_start = now_ms(CLOCK_MONOTONIC);
   const double cpu_start = now_ms(CLOCK_THREAD_CPUTIME_ID);
-  // Work the optimiser cannot remove; reading the thread's CPU clock every
-  // few thousand steps keeps the probe's own overhead small.
   volatile double sink = 1;
-  double cpu = 0;
   while (true) {
     double x = sink;
     for (int i = 0; i < 4096; ++i) x = std::sqrt(x * 1.0000001 + 1);
     sink = x;
-    cpu = now_ms(CLOCK_THREAD_CPUTIME_ID) - cpu_start;
-    if (cpu >= burst_ms_) break;
+    b.work += 1;
+    b.cpu_ms = now_ms(CLOCK_THREAD_CPUTIME_ID) - cpu_start;
+    if (b.cpu_ms >= cpu_ms) break;
   }
-  const double wall = now_ms(CLOCK_MONOTONIC) - wall_start;
-  return wall > 0 ? std::clamp(cpu / wall, 0.01, 1.0) : 1.0;
+  b.wall_ms = now_ms(CLOCK_MONOTONIC) - wall_start;
+  return b;
+}
+
+}  // namespace
+
+HostSummary summarize_readings(const std::vector<HostReading>& readings) {
+  HostSummary s;
+  if (readings.empty()) return s;
+  std::vector<double> availability, speed;
+  for (const auto& r : readings) {
+    availability.push_back(r.availability);
+    speed.push_back(r.speed);
+  }
+  std::sort(availability.begin(), availability.end());
+  std::sort(speed.begin(), speed.end());
+  s.median = {percentile_of_sorted(availability, 50), percentile_of_sorted(speed, 50)};
+  s.lowest = {availability.front(), speed.front()};
+  return s;
+}
+
+HostReading CpuBurstProbe::read() {
+  HostReading reading;
+  // Unpinned, like the function's environments: where the scheduler puts a
+  // runnable thread decides how much of a CPU it gets.
+  const Burst free = spin(burst_ms_);
+  if (free.wall_ms > 0) reading.availability = std::clamp(free.cpu_ms / free.wall_ms, 0.01, 1.0);
+
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (::sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return reading;
+  std::vector<int> cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c) {
+    if (CPU_ISSET(c, &allowed)) cpus.push_back(c);
+  }
+  if (cpus.empty()) return reading;
+  // The same CPU time split over the CPUs, at least 1 ms each (the clock's
+  // reading cost stays below 1% of that).
+  const double each_ms = std::max(1.0, burst_ms_ / static_cast<double>(cpus.size()));
+  double slowest = INFINITY;
+  for (int c : cpus) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(c, &one);
+    if (::sched_setaffinity(0, sizeof(one), &one) != 0) continue;
+    const Burst b = spin(each_ms);
+    if (b.cpu_ms <= 0) continue;
+    const double rate = b.work / b.cpu_ms;
+    fastest_ = std::max(fastest_, rate);
+    slowest = std::min(slowest, rate);
+  }
+  ::sched_setaffinity(0, sizeof(allowed), &allowed);
+  if (std::isfinite(slowest) && fastest_ > 0) reading.speed = std::clamp(slowest / fastest_, 0.01, 1.0);
+  return reading;
 }
 
 }  // namespace sweetspot::tuner

@@ -39,6 +39,19 @@ std::string final_failure(const std::vector<engine_api::Invocation>& invocations
   return "";
 }
 
+// What the reference bursts saw, in plain words.
+std::string host_seen(const HostReport& h) {
+  std::string seen = fmt::format("a reference CPU burst got a median {:.0f}% of a CPU, at worst {:.0f}%",
+                                 h.median_availability * 100, h.min_availability * 100);
+  if (h.min_speed < 0.85) {
+    seen += fmt::format(
+        ", and a CPU of this host did as little as {:.0f}% of the work per CPU second that the fastest did (median "
+        "{:.0f}%): a virtual machine whose core the hypervisor shares, which its own clocks count as CPU time",
+        h.min_speed * 100, h.median_speed * 100);
+  }
+  return seen;
+}
+
 }  // namespace
 
 int contention_free_concurrency(const engine_api::Backend& backend, int memory_mb, int wanted) {
@@ -72,9 +85,9 @@ bool Sampler::active(const SizeState& s) const {
   return s.stopped.empty() && s.backend_error.empty() && static_cast<int>(s.invocations.size()) < s.wanted;
 }
 
-double Sampler::probe() {
-  if (!probe_) return 1;
-  last_probe_ = probe_->availability();
+HostReading Sampler::probe() {
+  if (!probe_) return {};
+  last_probe_ = probe_->read();
   probes_.push_back(last_probe_);
   return last_probe_;
 }
@@ -102,10 +115,10 @@ void Sampler::run_batch(int memory_mb, SizeState& state) {
     batch.payloads.push_back(payloads_[static_cast<size_t>(done + i) % payloads_.size()]);
   }
   if (observer_) observer_->on_size_start(memory_mb, state.support);
-  const double before = last_probe_;
+  const HostReading before = last_probe_;
   ForwardInvocations forward(observer_);
   auto ran = backend_.run(batch, &forward);
-  const double after = probe();
+  const HostReading after = probe();
   ++state.batches;
   if (!ran) {
     state.backend_error = "could not run: " + ran.error().message;
@@ -113,10 +126,10 @@ void Sampler::run_batch(int memory_mb, SizeState& state) {
   }
   if (state.batches > 1 && !ran->empty() && ran->front().start == engine_api::StartKind::kWarm) state.warm_reuse_seen = true;
   // The host during the batch: the worse of the bursts just before and after.
-  const double availability = std::min(before, after);
+  const HostReading host{std::min(before.availability, after.availability), std::min(before.speed, after.speed)};
   for (auto& inv : *ran) {
     state.invocations.push_back(std::move(inv));
-    state.availability.push_back(availability);
+    state.host.push_back(host);
   }
   total_ += static_cast<int>(ran->size());
   if (ran->size() < batch.payloads.size() && util::interrupted()) state.stopped = "interrupted";
@@ -154,7 +167,7 @@ void Sampler::run() {
 
 SizeResult Sampler::result(int memory_mb) const {
   const SizeState& s = sizes_.at(memory_mb);
-  SizeResult r = summarize_size(memory_mb, s.support, s.invocations, prices_, options_.measure, s.availability);
+  SizeResult r = summarize_size(memory_mb, s.support, s.invocations, prices_, options_.measure, s.host);
   r.parts = time_parts(s.invocations);
   if (!s.backend_error.empty()) {
     r.feasible = false;
@@ -182,12 +195,11 @@ void Sampler::finish() {
 HostReport Sampler::host() const {
   HostReport h;
   h.probes = static_cast<int>(probes_.size());
-  if (!probes_.empty()) {
-    std::vector<double> sorted = probes_;
-    std::sort(sorted.begin(), sorted.end());
-    h.median_availability = percentile_of_sorted(sorted, 50);
-    h.min_availability = sorted.front();
-  }
+  const HostSummary seen = summarize_readings(probes_);
+  h.median_availability = seen.median.availability;
+  h.min_availability = seen.lowest.availability;
+  h.median_speed = seen.median.speed;
+  h.min_speed = seen.lowest.speed;
   std::vector<int> untrusted;
   for (const auto& [m, s] : sizes_) {
     h.total_invocations += static_cast<int>(s.invocations.size());
@@ -204,15 +216,12 @@ HostReport Sampler::host() const {
     }
     h.too_noisy = true;
     h.verdict = fmt::format(
-        "this host was too busy to trust {} MB: a reference CPU burst got a median {:.0f}% of a CPU (at worst {:.0f}%), "
-        "less than those sizes need, so their durations are this host's load, not the function's; rerun on a quieter "
-        "host",
-        list, h.median_availability * 100, h.min_availability * 100);
+        "this host was too busy to trust {} MB: {}, so their durations are this host's load, not the function's; "
+        "rerun on a quieter host",
+        list, host_seen(h));
   } else if (h.disturbed_invocations > 0) {
-    h.verdict = fmt::format(
-        "the host was busy during {} of {} invokes (a reference CPU burst got a median {:.0f}% of a CPU); those invokes "
-        "are left out of the statistics",
-        h.disturbed_invocations, h.total_invocations, h.median_availability * 100);
+    h.verdict = fmt::format("the host was busy during {} of {} invokes ({}); those invokes are left out of the statistics",
+                            h.disturbed_invocations, h.total_invocations, host_seen(h));
   }
   return h;
 }

@@ -40,6 +40,8 @@ struct HostReport {
   int probes = 0;
   double median_availability = 1;  // share of a CPU a runnable thread got (1 = the host was free)
   double min_availability = 1;
+  double median_speed = 1;         // the slowest CPU's speed against the fastest (host_probe.h)
+  double min_speed = 1;
   int disturbed_invocations = 0;   // invokes a busy host slowed (see SizeResult::disturbed)
   int total_invocations = 0;
   // Plain words when the host was too busy to trust some or all measurements.
@@ -73,7 +75,7 @@ class Sampler {
   struct SizeState {
     engine_api::SizeSupport support;
     std::vector<engine_api::Invocation> invocations;
-    std::vector<double> availability;  // per invocation: the host during its batch
+    std::vector<HostReading> host;     // per invocation: the host during its batch
     int wanted = 0;
     int batches = 0;
     bool warm_reuse_seen = false;  // a later batch began warm: the backend keeps environments
@@ -84,7 +86,7 @@ class Sampler {
   };
   bool active(const SizeState& s) const;
   void run_batch(int memory_mb, SizeState& state);
-  double probe();
+  HostReading probe();
 
   engine_api::Backend& backend_;
   std::vector<std::string> payloads_;
@@ -94,8 +96,8 @@ class Sampler {
   HostProbe* probe_;
   std::mt19937_64 random_;
   std::map<int, SizeState> sizes_;
-  std::vector<double> probes_;
-  double last_probe_ = 1;
+  std::vector<HostReading> probes_;
+  HostReading last_probe_;
   int total_ = 0;
   int host_cpus_ = 1;
 };

@@ -18,16 +18,19 @@ Prices us_east_1() { return PriceTable::builtin()->lookup("us-east-1", engine_ap
 // A host whose reference bursts report what the test scripts, in turn.
 class ScriptedHost : public HostProbe {
  public:
-  explicit ScriptedHost(std::vector<double> values) : values_(std::move(values)) {}
-  double availability() override {
-    const double v = values_[next_ % values_.size()];
+  explicit ScriptedHost(std::vector<double> availability) {
+    for (double a : availability) values_.push_back(HostReading{a, 1});
+  }
+  explicit ScriptedHost(std::vector<HostReading> values) : values_(std::move(values)) {}
+  HostReading read() override {
+    const HostReading v = values_[next_ % values_.size()];
     ++next_;
     return v;
   }
   int calls() const { return next_; }
 
  private:
-  std::vector<double> values_;
+  std::vector<HostReading> values_;
   int next_ = 0;
 };
 
@@ -102,25 +105,32 @@ TEST(Sampler, OutOfMemoryAndTimeoutsStopASizeAtOnce) {
   EXPECT_FALSE(r.stopped_early.empty());
 }
 
-TEST(Sampler, InvokesABusyHostSlowedAreLeftOutWhereTheSizeNeedsTheCpu) {
+// 9 invokes of 128 MB and of 1,769 MB on a CPU-bound curve, with this host.
+struct SmallAndLarge {
+  SizeResult small, large;
+  HostReport report;
+};
+SmallAndLarge measure_small_and_large(HostProbe& host) {
   FakeBackend backend(cpu_bound());
-  // Every third burst finds the host busy (a thread got 30% of a CPU).
-  ScriptedHost host({1.0, 1.0, 0.3});
   SamplerOptions options;
   options.seed = 3;
   Sampler sampler(backend, {"{}"}, us_east_1(), options, nullptr, &host);
   sampler.want(128, 9);
   sampler.want(1769, 9);
   sampler.run();
+  return {sampler.result(128), sampler.result(1769), sampler.host()};
+}
+
+TEST(Sampler, InvokesABusyHostSlowedAreLeftOutWhereTheSizeNeedsTheCpu) {
+  // Every third burst finds the host busy (a thread got 30% of a CPU).
+  ScriptedHost host(std::vector<double>{1.0, 1.0, 0.3});
+  const auto [small, large, report] = measure_small_and_large(host);
   EXPECT_GT(host.calls(), 5);
-  const SizeResult small = sampler.result(128);
-  const SizeResult large = sampler.result(1769);
   // 128 MB needs 7% of a CPU: a thread getting 30% does not slow it.
   EXPECT_EQ(small.disturbed, 0);
   EXPECT_GT(large.disturbed, 0);
   EXPECT_TRUE(large.trusted);  // enough undisturbed samples remained
   EXPECT_LT(large.warm_duration.count + large.cold_duration.count, large.successes);
-  const HostReport report = sampler.host();
   EXPECT_FALSE(report.too_noisy);
   EXPECT_GT(report.disturbed_invocations, 0);
   EXPECT_NE(report.verdict.find("left out"), std::string::npos) << report.verdict;
@@ -128,7 +138,7 @@ TEST(Sampler, InvokesABusyHostSlowedAreLeftOutWhereTheSizeNeedsTheCpu) {
 
 TEST(Sampler, AHostBusyThroughoutIsCalledTooNoisyToTrust) {
   FakeBackend backend(cpu_bound());
-  ScriptedHost host({0.4});
+  ScriptedHost host(std::vector<double>{0.4});
   Sampler sampler(backend, {"{}"}, us_east_1(), SamplerOptions{}, nullptr, &host);
   sampler.want(1769, 4);
   sampler.run();
@@ -136,6 +146,17 @@ TEST(Sampler, AHostBusyThroughoutIsCalledTooNoisyToTrust) {
   const HostReport report = sampler.host();
   EXPECT_TRUE(report.too_noisy);
   EXPECT_NE(report.verdict.find("too busy to trust 1,769 MB"), std::string::npos) << report.verdict;
+}
+
+// A CPU the hypervisor slows does less work per CPU millisecond at every size:
+// unlike a busy host, it disturbs 128 MB as much as one vCPU.
+TEST(Sampler, InvokesWhileACpuRanSlowAreLeftOutAtEverySize) {
+  ScriptedHost host(std::vector<HostReading>{{1.0, 1.0}, {1.0, 1.0}, {1.0, 0.5}});
+  const auto [small, large, report] = measure_small_and_large(host);
+  EXPECT_GT(small.disturbed, 0);
+  EXPECT_GT(large.disturbed, 0);
+  EXPECT_DOUBLE_EQ(report.min_speed, 0.5);
+  EXPECT_NE(report.verdict.find("as little as 50% of the work per CPU second"), std::string::npos) << report.verdict;
 }
 
 TEST(Sampler, ParallelRunsNoMoreEnvironmentsAtOnceThanTheHostHolds) {

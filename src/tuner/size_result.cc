@@ -41,15 +41,15 @@ std::string infeasibility(const SizeResult& r) {
 
 }  // namespace
 
-bool disturbed_by_host(double availability, const engine_api::SizeSupport& support) {
+bool disturbed_by_host(const HostReading& host, const engine_api::SizeSupport& support) {
   const double cpus = support.effective_cpus > 0 ? support.effective_cpus : support.requested_cpus;
   const double needed = std::min(1.0, cpus > 0 ? cpus : 1.0);
-  return availability < needed * 0.85;
+  return host.availability < needed * 0.85 || host.speed < 0.85;
 }
 
 SizeResult summarize_size(int memory_mb, const engine_api::SizeSupport& support,
                           const std::vector<engine_api::Invocation>& invocations, const Prices& prices,
-                          const MeasureOptions& options, const std::vector<double>& availability) {
+                          const MeasureOptions& options, const std::vector<HostReading>& host) {
   SizeResult r;
   r.memory_mb = memory_mb;
   r.support = support;
@@ -58,12 +58,12 @@ SizeResult summarize_size(int memory_mb, const engine_api::SizeSupport& support,
   // leave them out of the statistics.
   std::vector<bool> disturbed(invocations.size(), false);
   int steady_clean = 0;
-  if (availability.size() == invocations.size()) {
-    std::vector<double> sorted = availability;
-    std::sort(sorted.begin(), sorted.end());
-    if (!sorted.empty()) r.host_availability = percentile_of_sorted(sorted, 50);
+  if (!host.empty() && host.size() == invocations.size()) {
+    const HostSummary seen = summarize_readings(host);
+    r.host_availability = seen.median.availability;
+    r.host_speed = seen.median.speed;
     for (size_t i = 0; i < invocations.size(); ++i) {
-      disturbed[i] = disturbed_by_host(availability[i], support);
+      disturbed[i] = disturbed_by_host(host[i], support);
       r.disturbed += disturbed[i] ? 1 : 0;
       const bool steady = options.start != engine_api::StartPolicy::kWarm || invocations[i].start == engine_api::StartKind::kWarm;
       if (!disturbed[i] && invocations[i].ok() && steady) ++steady_clean;

@@ -8,6 +8,7 @@
 
 #include "engine_api/backend.h"
 #include "engine_api/invocation.h"
+#include "tuner/host_probe.h"
 #include "tuner/pricing.h"
 #include "tuner/statistics.h"
 #include "tuner/trace_parts.h"
@@ -60,12 +61,14 @@ struct SizeResult {
 
   // The host during this size's invokes (reference CPU bursts between batches):
   // `disturbed` invokes ran while a runnable thread got less CPU than this size
-  // needs (so a busy host, not memory, may have slowed them). The statistics
+  // needs, or while a CPU of the host ran slower than it can (so the host, not
+  // memory, may have slowed them). The statistics
   // leave them out when at least two undisturbed samples remain (`trusted`);
   // otherwise they include them and `trusted` is false.
   int disturbed = 0;
   bool trusted = true;
   double host_availability = 1;  // median share of a CPU a runnable thread got
+  double host_speed = 1;         // median speed of the host's slowest CPU (host_probe.h)
   std::string stopped_early;     // why it got fewer invokes than planned, if it did
 
   // Relative half-widths of the 95% intervals of cost and typical duration, from
@@ -87,14 +90,16 @@ struct MeasureOptions {
 // Reduces one size's invocations to a SizeResult. A size is infeasible when any
 // invoke ran out of memory or timed out (it would on Lambda too, sooner or later),
 // or when no invoke succeeded.
-// `availability` (optional, one per invocation) is what the host probe measured
-// around each invoke.
+// `host` (optional, one per invocation) is what the host probe measured around
+// each invoke.
 SizeResult summarize_size(int memory_mb, const engine_api::SizeSupport& support,
                           const std::vector<engine_api::Invocation>& invocations, const Prices& prices,
-                          const MeasureOptions& options, const std::vector<double>& availability = {});
+                          const MeasureOptions& options, const std::vector<HostReading>& host = {});
 
 // True when a thread that got `availability` of a CPU could not have given this
-// size the CPU it is entitled to (min(1, its vCPUs) per thread), within 15%.
-bool disturbed_by_host(double availability, const engine_api::SizeSupport& support);
+// size the CPU it is entitled to (min(1, its vCPUs) per thread), within 15%; or
+// when a CPU ran more than 15% slower than the fastest: a CPU millisecond then
+// does less work at any size, so CPU time and duration both overstate it.
+bool disturbed_by_host(const HostReading& host, const engine_api::SizeSupport& support);
 
 }  // namespace sweetspot::tuner
