@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine_api/lambda_limits.h"
+#include "tuner/quota.h"
 
 namespace sweetspot::tuner::testing {
 
@@ -19,16 +20,24 @@ double work_scale(const Curve& c, int memory_mb) {
 
 double serial_ms(const Curve& c, int memory_mb) { return c.serial_cpu_ms + c.serial_ms_per_gb * memory_mb / 1024.0; }
 
-double time_at(const Curve& c, int memory_mb, double cpu_scale, double share, int cores) {
-  cpu_scale *= work_scale(c, memory_mb);
-  return serial_ms(c, memory_mb) * cpu_scale / std::min(share, 1.0) +
-         c.parallel_cpu_ms * cpu_scale / std::min(share, static_cast<double>(cores));
-}
-
 // Memory pressure adds work to the serial part (a collector runs on one thread).
 double pressure_ms(const Curve& c, int memory_mb) {
   if (c.pressure_cpu_ms <= 0 || c.working_set_mb <= 0) return 0;
   return c.pressure_cpu_ms * c.working_set_mb / std::max(1.0, static_cast<double>(memory_mb - c.working_set_mb));
+}
+
+// Wall time of an invoke: its wait, then its CPU work at `share` of a CPU.
+double duration_at(const Curve& c, int memory_mb, double wait, double cpu_scale, double pressure, double share,
+                   int cores) {
+  cpu_scale *= work_scale(c, memory_mb);
+  const double serial = serial_ms(c, memory_mb) * cpu_scale;
+  const double parallel = c.parallel_cpu_ms * cpu_scale / std::min(share, static_cast<double>(cores));
+  if (c.quota_period_ms > 0) {
+    // One thread runs the work and the collector in turn: the quota sees their sum.
+    return wait + (expected_quota_duration_ms(serial + pressure, share, c.quota_period_ms) + parallel);
+  }
+  // The sums in the order they always had, so the standard curves' tables stay byte-identical.
+  return wait + (serial / std::min(share, 1.0) + parallel) + pressure / std::min(share, 1.0);
 }
 
 }  // namespace
@@ -38,9 +47,8 @@ double true_cpu_ms(const Curve& c, int memory_mb) {
 }
 
 double true_duration_ms(const Curve& c, int memory_mb) {
-  const double share = engine_api::cpu_share(memory_mb);
-  return c.wait_ms + time_at(c, memory_mb, 1, share, engine_api::visible_cores(memory_mb)) +
-         pressure_ms(c, memory_mb) / std::min(share, 1.0);
+  return duration_at(c, memory_mb, c.wait_ms, 1, pressure_ms(c, memory_mb), engine_api::cpu_share(memory_mb),
+                     engine_api::visible_cores(memory_mb));
 }
 
 std::vector<Curve> standard_curves() {
@@ -87,6 +95,9 @@ engine_api::SizeSupport FakeBackend::support(int memory_mb) const {
   s.effective_cpus = std::min(s.requested_cpus, static_cast<double>(curve_.host_cores));
   s.effective_cores = std::min(s.requested_cores, curve_.host_cores);
   if (s.cpu_capped_by_host()) s.note = fmt::format("the host has {} cores", curve_.host_cores);
+  if (curve_.quota_period_ms > 0) {
+    s.cpu_period = std::chrono::microseconds(std::llround(curve_.quota_period_ms * 1000));
+  }
   return s;
 }
 
@@ -103,9 +114,9 @@ engine_api::Invocation FakeBackend::invoke(int memory_mb, const std::string& pay
   inv.memory_mb = memory_mb;
   inv.start = start;
   const double pressure = pressure_ms(curve_, memory_mb) * scale;
-  const double duration = (curve_.wait_ms * scale + time_at(curve_, memory_mb, scale, s.effective_cpus, s.effective_cores) +
-                           pressure / std::min(s.effective_cpus, 1.0)) *
-                          jitter;
+  const double duration =
+      duration_at(curve_, memory_mb, curve_.wait_ms * scale, scale, pressure, s.effective_cpus, s.effective_cores) *
+      jitter;
   inv.duration_ms = std::round(duration * 100) / 100;  // REPORT's two decimals
   inv.cpu_time_ms = (serial_ms(curve_, memory_mb) + curve_.parallel_cpu_ms) * scale * work_scale(curve_, memory_mb) +
                     pressure;

@@ -33,6 +33,12 @@ struct Curve {
   // back under a tight limit (page cache of the code): the function fits below
   // what it used at larger sizes, and a size near its floor reports its limit.
   int reclaimable_mb = 0;
+  // 0: CPU work takes c / share, as a slower CPU would. > 0: the serial work (and
+  // the collector's) runs under a CPU quota over periods of this length, as on
+  // Lambda (20 ms), taking tuner::expected_quota_duration_ms, and support()
+  // reports that period; parallel work keeps c / share. Off in every standard
+  // curve, whose tables it would change.
+  double quota_period_ms = 0;
 };
 
 // Synthetic workloads with known optima, shared by the tests and bench/: CPU-bound
