@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "util/interrupt.h"
 #include "util/unique_fd.h"
 
@@ -23,7 +25,9 @@ Result<std::string> read_file(const std::filesystem::path& path) {
 
 Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+  // fmt rather than "." + string: GCC 12's -Wrestrict misfires on that
+  // operator+ (a false positive in libstdc++'s inlined insert, GCC PR 105329).
+  std::string tmpl = (dir / fmt::format(".{}.XXXXXX", path.filename().string())).string();
   UniqueFd fd(::mkstemp(tmpl.data()));
   if (!fd) return fail_errno("cannot create a file in " + dir.string());
   const std::filesystem::path tmp = tmpl;
