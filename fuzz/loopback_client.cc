@@ -1,12 +1,33 @@
 #include "loopback_client.h"
 
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 
 namespace sweetspot::fuzz {
+
+namespace {
+
+// After connect() returned EINTR: true once the connection is established.
+bool finish_interrupted_connect(int fd) {
+  pollfd p{fd, POLLOUT, 0};
+  int ready;
+  do {
+    ready = ::poll(&p, 1, 10'000);
+  } while (ready < 0 && errno == EINTR);
+  if (ready <= 0) return false;
+  int error = 0;
+  socklen_t len = sizeof error;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0) return false;
+  errno = error;
+  return error == 0;
+}
+
+}  // namespace
 
 util::UniqueFd connect_loopback(int port, Teardown teardown) {
   util::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -32,8 +53,12 @@ util::UniqueFd connect_loopback(int port, Teardown teardown) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   // A server thread not accepting yet is fine: connect() queues in the backlog.
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    std::perror("fuzz: connect to the server");
-    std::abort();
+    // A signal (libFuzzer's timers) can interrupt connect(); the connection
+    // then completes on its own: wait for it rather than abort the run.
+    if (errno != EINTR || !finish_interrupted_connect(fd.get())) {
+      std::perror("fuzz: connect to the server");
+      std::abort();
+    }
   }
   return fd;
 }
@@ -41,6 +66,7 @@ util::UniqueFd connect_loopback(int port, Teardown teardown) {
 void send_then_end(int fd, std::span<const uint8_t> bytes) {
   for (size_t sent = 0; sent < bytes.size();) {
     const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     sent += static_cast<size_t>(n);
   }
