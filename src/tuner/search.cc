@@ -348,6 +348,11 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
     // 1. The smallest size that works, when the best lies there (memory-bound or
     // waiting functions; a CPU-bound one whose cost is flat gains nothing).
     const int lowest = *st.lowest_feasible;
+    // The smallest size that works and the next one that does (if any).
+    const SizeResult& works = *std::find_if(st.sizes.begin(), st.sizes.end(),
+                                            [&](auto& r) { return r.memory_mb == lowest; });
+    const auto above = std::find_if(st.sizes.begin(), st.sizes.end(),
+                                    [&](auto& r) { return r.feasible && r.memory_mb > lowest; });
     const bool cheaper_below =
         report.predicted_best && report.predicted_best->memory_mb <= lowest + tolerance_mb(lowest);
     if (cheaper_below && st.failing_below < engine_api::kMinMemoryMb && lowest > engine_api::kMinMemoryMb) {
@@ -364,10 +369,6 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
       // fails: memory-floor's 162 MB, bench/README.md session 8) is saved; if
       // just below works, the two smallest working sizes are close and the next
       // step looks well below, so this costs at most one working probe.
-      const SizeResult& works = *std::find_if(st.sizes.begin(), st.sizes.end(),
-                                              [&](auto& r) { return r.memory_mb == lowest; });
-      const auto above = std::find_if(st.sizes.begin(), st.sizes.end(),
-                                      [&](auto& r) { return r.feasible && r.memory_mb > lowest; });
       const int used = works.max_memory_used_mb;
       const int just_below = used - 2 * tolerance_mb(used);
       if (used + tolerance_mb(lowest) >= lowest && above != st.sizes.end() &&
@@ -382,8 +383,6 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
       }
     }
     if (cheaper_below && st.failing_below >= engine_api::kMinMemoryMb) {
-      const SizeResult& works = *std::find_if(st.sizes.begin(), st.sizes.end(),
-                                              [&](auto& r) { return r.memory_mb == lowest; });
       // Once a smaller size failed, one below the memory the smallest working
       // size used cannot fit (smallest_plausible_mb): halve the gap above that.
       const int floor = std::max(st.failing_below, works.max_memory_used_mb < lowest ? works.max_memory_used_mb : 0);
@@ -397,8 +396,6 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
         // be a probe far below. Every probe there that runs out of memory
         // first fills the memory, and starts a new environment (bench/README.md,
         // memory-floor: 239, 277, 296 and 306 MB probed on the way to 311).
-        const auto above = std::find_if(st.sizes.begin(), st.sizes.end(),
-                                        [&](auto& r) { return r.feasible && r.memory_mb > lowest; });
         if (above != st.sizes.end()) {
           const int step = std::max(2 * tolerance_mb(lowest), 2 * (above->memory_mb - lowest));
           if (lowest - step > next) {
