@@ -9,15 +9,10 @@
 #include "engine_api/lambda_limits.h"
 #include "tuner/share_fit.h"
 #include "tuner/statistics.h"
+#include "util/strings.h"
 
 namespace sweetspot::tuner {
 namespace {
-
-std::string thousands(int n) {
-  std::string digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
-  return digits;
-}
 
 // The function's own segment in one invoke's trace (the engine records it).
 const engine_api::TraceSegment* function_segment(const std::vector<engine_api::TraceSegment>& trace) {
@@ -198,7 +193,7 @@ std::string limiting_part_sentence(const std::vector<PartScaling>& parts, int me
     case MemoryScaling::kInBetween: tail = ", which memory speeds up only in part"; break;
     case MemoryScaling::kUnknown: tail = ""; break;
   }
-  return fmt::format("At {} MB, {}% of the time is {}{}.", thousands(memory_mb), percent, what, tail);
+  return fmt::format("At {} MB, {}% of the time is {}{}.", util::with_thousands(memory_mb), percent, what, tail);
 }
 
 }  // namespace sweetspot::tuner
