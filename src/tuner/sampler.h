@@ -99,7 +99,6 @@ class Sampler {
   std::vector<HostReading> probes_;
   HostReading last_probe_;
   int total_ = 0;
-  int host_cpus_ = 1;
 };
 
 // The largest number of environments of this size that can run at once on this
