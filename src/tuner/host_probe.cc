@@ -45,6 +45,34 @@ Burst spin(double cpu_ms) {
   return b;
 }
 
+// A burst pinned to each CPU this thread may use, in turn: their work per CPU
+// millisecond (none if the thread's affinity cannot be read or set). The thread
+// gets its own affinity back.
+std::vector<double> pinned_rates(double burst_ms) {
+  std::vector<double> rates;
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (::sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return rates;
+  std::vector<int> cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c) {
+    if (CPU_ISSET(c, &allowed)) cpus.push_back(c);
+  }
+  if (cpus.empty()) return rates;
+  // The same CPU time split over the CPUs, at least 1 ms each (the clock's
+  // reading cost stays below 1% of that).
+  const double each_ms = std::max(1.0, burst_ms / static_cast<double>(cpus.size()));
+  for (int c : cpus) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(c, &one);
+    if (::sched_setaffinity(0, sizeof(one), &one) != 0) continue;
+    const Burst b = spin(each_ms);
+    if (b.cpu_ms > 0) rates.push_back(b.work / b.cpu_ms);
+  }
+  ::sched_setaffinity(0, sizeof(allowed), &allowed);
+  return rates;
+}
+
 }  // namespace
 
 HostSummary summarize_readings(const std::vector<HostReading>& readings) {
@@ -62,38 +90,29 @@ HostSummary summarize_readings(const std::vector<HostReading>& readings) {
   return s;
 }
 
+double SpeedBaseline::speed(const BurstRates& rates) {
+  const auto counts = [](double rate) { return std::isfinite(rate) && rate > 0; };
+  if (counts(rates.unpinned)) fastest_ = std::max(fastest_, rates.unpinned);
+  double slowest = INFINITY;
+  for (double rate : rates.pinned) {
+    if (!counts(rate)) continue;
+    fastest_ = std::max(fastest_, rate);
+    slowest = std::min(slowest, rate);
+  }
+  if (!std::isfinite(slowest) || fastest_ <= 0) return 1;
+  return std::clamp(slowest / fastest_, 0.01, 1.0);
+}
+
 HostReading CpuBurstProbe::read() {
   HostReading reading;
+  BurstRates rates;
   // Unpinned, like the function's environments: where the scheduler puts a
   // runnable thread decides how much of a CPU it gets.
   const Burst free = spin(burst_ms_);
   if (free.wall_ms > 0) reading.availability = std::clamp(free.cpu_ms / free.wall_ms, 0.01, 1.0);
-
-  cpu_set_t allowed;
-  CPU_ZERO(&allowed);
-  if (::sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return reading;
-  std::vector<int> cpus;
-  for (int c = 0; c < CPU_SETSIZE; ++c) {
-    if (CPU_ISSET(c, &allowed)) cpus.push_back(c);
-  }
-  if (cpus.empty()) return reading;
-  // The same CPU time split over the CPUs, at least 1 ms each (the clock's
-  // reading cost stays below 1% of that).
-  const double each_ms = std::max(1.0, burst_ms_ / static_cast<double>(cpus.size()));
-  double slowest = INFINITY;
-  for (int c : cpus) {
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(c, &one);
-    if (::sched_setaffinity(0, sizeof(one), &one) != 0) continue;
-    const Burst b = spin(each_ms);
-    if (b.cpu_ms <= 0) continue;
-    const double rate = b.work / b.cpu_ms;
-    fastest_ = std::max(fastest_, rate);
-    slowest = std::min(slowest, rate);
-  }
-  ::sched_setaffinity(0, sizeof(allowed), &allowed);
-  if (std::isfinite(slowest) && fastest_ > 0) reading.speed = std::clamp(slowest / fastest_, 0.01, 1.0);
+  if (free.cpu_ms > 0) rates.unpinned = free.work / free.cpu_ms;
+  rates.pinned = pinned_rates(burst_ms_);
+  reading.speed = baseline_.speed(rates);
   return reading;
 }
 

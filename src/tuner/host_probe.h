@@ -11,7 +11,8 @@
 // time. Measured here: for minutes one of the two CPUs did the same work in
 // twice the CPU time, and image-python's CPU time per invoke was 110 or 145 ms
 // by environment (bench/README.md, session 8). So the burst also runs pinned to
-// each CPU and counts the work done per CPU millisecond against the fastest seen.
+// each CPU and counts the work done per CPU millisecond against the fastest seen
+// (SpeedBaseline).
 #pragma once
 
 #include <memory>
@@ -34,6 +35,29 @@ struct HostSummary {
 };
 HostSummary summarize_readings(const std::vector<HostReading>& readings);
 
+// Work per CPU millisecond of one probe's bursts (units of the probe's loop).
+struct BurstRates {
+  double unpinned = 0;         // 0: not measured
+  std::vector<double> pinned;  // one per CPU the probe pinned itself to
+};
+
+// The run's reference for a CPU's speed: the most work per CPU millisecond any
+// burst did, pinned or unpinned. The unpinned burst is a fair sample: if the
+// scheduler moves it between CPUs, its work and CPU time add up over them, so its
+// rate is their rates' mean weighted by CPU time, never above the fastest of
+// them. It can understate the fastest CPU, never overstate it, and as the longest
+// burst it is the least noisy.
+class SpeedBaseline {
+ public:
+  // Raises the baseline with this probe's rates, then returns the slowest pinned
+  // rate against it, in [0.01, 1]; 1 when no pinned burst ran.
+  double speed(const BurstRates& rates);
+  double fastest() const { return fastest_; }
+
+ private:
+  double fastest_ = 0;
+};
+
 class HostProbe {
  public:
   virtual ~HostProbe() = default;
@@ -50,7 +74,7 @@ class CpuBurstProbe : public HostProbe {
 
  private:
   double burst_ms_;
-  double fastest_ = 0;  // work units per CPU ms, the best seen on any CPU
+  SpeedBaseline baseline_;
 };
 
 // A host that is always free: for backends whose invokes do not run here (the
