@@ -11,10 +11,14 @@
 #include <sched.h>
 #include <vips/vips8>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -100,6 +104,35 @@ int visible_cores() {
   return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
 }
 
+// libvips 8.14.1 (Debian 12) lets an idle worker wait at most 15 s for work and
+// loses a task handed to one whose wait has just run out (fixed in 8.15.5;
+// README.md, "A known hang"). Lambda freezes the environment between invokes on
+// the same monotonic clock, so after a freeze of 15 s or more every idle worker
+// gives up at once when the next invoke starts. Then the invoke first waits
+// (briefly: they only need to run) for those workers to exit, and libvips
+// starts new ones for the work.
+constexpr auto kVipsMaxIdle = std::chrono::seconds(15);
+
+int libvips_workers() {
+  int workers = 0;
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", error)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name) && name == "libvips worker") ++workers;
+  }
+  return workers;
+}
+
+void await_timed_out_workers(std::chrono::steady_clock::time_point last_work_end) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_work_end < kVipsMaxIdle) return;
+  const auto give_up = now + std::chrono::seconds(1);
+  while (libvips_workers() > 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
 json handle(const json& event) {
   const int width = event.value("width", 4000);
   const int height = event.value("height", 3000);
@@ -142,10 +175,14 @@ int main(int, char** argv) {
   }
   RuntimeApi runtime(api);
   std::string id, event;
+  auto last_work_end = std::chrono::steady_clock::now();
   while (runtime.next(id, event)) {
     try {
       const json parsed = json::parse(event.empty() ? "{}" : event);
-      runtime.respond(id, handle(parsed).dump());
+      await_timed_out_workers(last_work_end);
+      const json response = handle(parsed);
+      last_work_end = std::chrono::steady_clock::now();
+      runtime.respond(id, response.dump());
     } catch (const vips::VError& e) {
       runtime.fail(id, "VipsError", e.what());
     } catch (const std::exception& e) {
