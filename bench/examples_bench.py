@@ -6,9 +6,17 @@ real cgroups). Reports invokes, wall time and how much more per call each pick
 costs than the sweep's cheapest size, and, with --repeat N, how often N
 identical runs agree.
 
+With --sweeps N the ground truth is the mean cost per size over N sweeps, each
+in its own execution environments, run one after another: a size's cost moves
+between sweeps by more than its invokes' spread shows (an environment stays on
+one CPU of a host whose CPUs slow down for minutes; a short invoke's quota
+periods), and one sweep's cheapest size is partly its luck. Each sweep's own
+best, priced by the mean of the others, then says how precise that truth is.
+
 Usage (as root, after scripts/build):
     bench/examples_bench.py [--examples io-wait,memory-floor,...] [--repeat 10]
-        [--sweep-step 64] [--sweep-max 3538] [--sweep-num 5] [--out bench/results]
+        [--sweep-step 64] [--sweep-max 3538] [--sweep-num 5] [--sweeps 1]
+        [--truth DIR] [--out bench/results]
 
 The sweep stops at --sweep-max (default 3,538 MB: two vCPUs) on a host with
 fewer cores than Lambda gives the sizes above it: there every size gets the
@@ -28,6 +36,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 EXAMPLES = ["cpu-heavy", "io-wait", "memory-floor", "image-python", "image-cpp"]
 POWER_TUNING_SIZES = "128,256,512,1024,1536,3008"
+
+
+def median_or_nan(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else float("nan")
 
 
 def host_load():
@@ -59,6 +72,24 @@ def tune(example, args):
 def costs(result):
     """memory MB -> cost per call, for the sizes that worked."""
     return {s["memoryMb"]: s["costPerInvocation"]["total"] for s in result["sweetspot"]["sizes"] if s["feasible"]}
+
+
+def mean_costs(sweeps):
+    """memory MB -> mean cost per call over the sweeps, for the sizes that worked in every one."""
+    common = set.intersection(*(set(c) for c in sweeps))
+    return {m: statistics.fmean(c[m] for c in sweeps) for m in common}
+
+
+def sweep_files(folder, example):
+    """An earlier run's sweeps of an example: <example>-sweep.json, <example>-sweep-2.json, ..."""
+    names = [f"{example}-sweep.json"]
+    while os.path.exists(os.path.join(folder, f"{example}-sweep-{len(names) + 1}.json")):
+        names.append(f"{example}-sweep-{len(names) + 1}.json")
+    return [os.path.join(folder, n) for n in names]
+
+
+def sweep_name(i):
+    return "sweep" if i == 0 else f"sweep-{i + 1}"
 
 
 def true_cost(truth, memory_mb):
@@ -114,8 +145,10 @@ def main():
     parser.add_argument("--sweep-step", type=int, default=64)
     parser.add_argument("--sweep-max", type=int, default=3538)
     parser.add_argument("--sweep-num", type=int, default=5)
+    parser.add_argument("--sweeps", type=int, default=1,
+                        help="sweeps whose mean cost per size is the ground truth (each sweep's best is judged by the others)")
     parser.add_argument("--no-sweep", action="store_true", help="skip the ground truth (no errors then)")
-    parser.add_argument("--truth", help="folder of an earlier run's <example>-sweep.json to use as ground truth")
+    parser.add_argument("--truth", help="folder of an earlier run's <example>-sweep*.json to use as ground truth")
     parser.add_argument("--modes", default="powertuning,auto")
     parser.add_argument("--extra", default="", help="extra tune options, e.g. \"--image 1600x1200\"")
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
@@ -125,21 +158,38 @@ def main():
     rows = []
     for example in args.examples.split(","):
         truth_best = None
+        sweeps = []  # (name, result, wall, load) of each sweep, measured now or read from --truth
         if args.truth:
-            with open(os.path.join(args.truth, f"{example}-sweep.json")) as f:
-                truth = costs(json.load(f))
-            best_mb = min(truth, key=truth.get)
-            truth_best = (truth[best_mb], truth)
+            for i, path in enumerate(sweep_files(args.truth, example)):
+                with open(path) as f:
+                    sweeps.append((sweep_name(i), json.load(f), None, None))
         elif not args.no_sweep:
             grid = ",".join(str(m) for m in range(128, args.sweep_max + 1, args.sweep_step))
-            sweep, wall, load = tune(example, [*extra, "--memory", grid, "--num", str(args.sweep_num)])
-            if sweep:
-                truth = costs(sweep)
-                best_mb = min(truth, key=truth.get)
-                truth_best = (truth[best_mb], truth)
-                rows.append(summary(example, "sweep", sweep, wall, load, truth_best))
-                with open(os.path.join(args.out, f"{example}-sweep.json"), "w") as f:
+            for i in range(args.sweeps):
+                sweep, wall, load = tune(example, [*extra, "--memory", grid, "--num", str(args.sweep_num)])
+                if not sweep:
+                    continue
+                sweeps.append((sweep_name(len(sweeps)), sweep, wall, load))
+                with open(os.path.join(args.out, f"{example}-{sweeps[-1][0]}.json"), "w") as f:
                     json.dump(sweep, f)
+        if sweeps:
+            truth = mean_costs([costs(s[1]) for s in sweeps])
+            best_mb = min(truth, key=truth.get)
+            truth_best = (truth[best_mb], truth)
+            for i, (name, sweep, wall, load) in enumerate(sweeps):
+                # A sweep judged by the others (by itself when it is the only one):
+                # how far its own cheapest size is from the truth's.
+                others = [costs(o[1]) for j, o in enumerate(sweeps) if j != i] or [costs(sweep)]
+                rest = mean_costs(others)
+                row = summary(example, "sweep", sweep, wall, load, (min(rest.values()), rest))
+                row["pick"] = min(costs(sweep), key=costs(sweep).get)
+                row["error"] = true_cost(rest, row["pick"]) / min(rest.values()) - 1
+                rows.append(row)
+            if len(sweeps) > 1:
+                print(f"{example}: ground truth = mean of {len(sweeps)} sweeps, cheapest {best_mb} MB; "
+                      f"each sweep's cheapest priced by the others: "
+                      + ", ".join(f"{r['pick']} MB {r['error'] * 100:+.1f}%" for r in rows if r["example"] == example),
+                      flush=True)
         for mode in filter(None, args.modes.split(",")):
             plan = ["--memory", POWER_TUNING_SIZES, "--num", "10"] if mode == "powertuning" else ["--memory", "auto"]
             for _ in range(args.repeat):
@@ -173,11 +223,11 @@ def main():
                 agree = f"{sum(same(p) for p in picks)}/{len(picks)}"
             print(f"{example:14} {mode:12} {len(runs):4} {','.join(str(p) for p in picks)[:34]:34} "
                   f"{statistics.median([r['invocations'] or 0 for r in runs]):8.0f} "
-                  f"{statistics.median([r['wall_s'] for r in runs]):8.1f} "
+                  f"{median_or_nan([r['wall_s'] for r in runs]):8.1f} "
                   f"{statistics.median([r['function_s'] or 0 for r in runs]):7.1f} "
                   f"{(statistics.median(errors) * 100 if errors else float('nan')):7.2f}% "
                   f"{(max(errors) * 100 if errors else float('nan')):7.2f}% {agree:>6} "
-                  f"{statistics.median([r['load'] for r in runs]):5.1f}")
+                  f"{median_or_nan([r['load'] for r in runs]):5.1f}")
 
 
 if __name__ == "__main__":
