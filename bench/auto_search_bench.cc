@@ -31,6 +31,7 @@ constexpr int kNum = 10;
 int kSeeds = 10;      // --seeds N
 bool kDetail = false;  // --detail: each auto run's probes, pick and stop reason
 std::string kOnly;     // --curve NAME: that curve alone
+bool kOwnSpeed = false;  // --own-speed: auto compares sizes at their environments' own speed (as before session 10)
 
 double true_cost(const tuner::Prices& prices, const Curve& c, int memory_mb) {
   if (c.working_set_mb > 0 && memory_mb <= c.working_set_mb) return INFINITY;
@@ -77,6 +78,10 @@ Outcome run(const tuner::Prices& prices, const Curve& curve, uint64_t seed, cons
     std::printf("\n");
     for (const auto& probe : result->search->probes) std::printf("    probe %5d MB: %s\n", probe.memory_mb, probe.reason.c_str());
     std::printf("    stop: %s\n", result->search->stop_reason.c_str());
+    for (const auto& a : result->speed_adjustments) {
+      std::printf("    at typical speed: %d MB cpu %.1f -> %.1f ms, duration x %.3f\n", a.memory_mb, a.cpu_ms,
+                  a.typical_cpu_ms, a.duration_factor);
+    }
     if (const auto& fit = result->sizes_fit) {
       std::printf("    compared by the fit: wait %.1f ms, serial %.2f, misfit %.2f (limit %.2f), noise %.1f%%\n",
                   fit->wait_ms, fit->serial, fit->misfit, fit->limit, fit->noise * 100);
@@ -98,8 +103,10 @@ int main(int argc, char** argv) {
       kSeeds = std::max(1, std::atoi(argv[++i]));
     } else if (arg == "--curve" && i + 1 < argc) {
       kOnly = argv[++i];
+    } else if (arg == "--own-speed") {
+      kOwnSpeed = true;
     } else {
-      std::fprintf(stderr, "usage: auto_search_bench [--seeds N] [--curve NAME] [--detail]\n");
+      std::fprintf(stderr, "usage: auto_search_bench [--seeds N] [--curve NAME] [--detail] [--own-speed]\n");
       return 2;
     }
   }
@@ -116,6 +123,7 @@ int main(int argc, char** argv) {
   tuner::Plan automatic;
   automatic.selection = tuner::SizeSelection::kAuto;
   automatic.num = kNum;
+  automatic.search.compare_at_typical_speed = !kOwnSpeed;
 
   tuner::Plan power_tuning;  // its defaults: 128..3008 MB, 10 invokes each
   power_tuning.num = kNum;

@@ -21,10 +21,12 @@ Usage (as root, after scripts/build):
 The sweep stops at --sweep-max (default 3,538 MB: two vCPUs) on a host with
 fewer cores than Lambda gives the sizes above it: there every size gets the
 same host-capped CPU, so the sweep would only measure more memory for the same
-work. Figures go to stdout and, as JSON, to --out.
+work. Figures go to stdout and, as JSON, to --out, with every run's own
+result (<example>-<mode>-<run>.json, the sweeps' <example>-sweep*.json).
 """
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -72,6 +74,40 @@ def tune(example, args):
 def costs(result):
     """memory MB -> cost per call, for the sizes that worked."""
     return {s["memoryMb"]: s["costPerInvocation"]["total"] for s in result["sweetspot"]["sizes"] if s["feasible"]}
+
+
+def typical_costs(result):
+    """memory MB -> cost per call at the CPU time per invoke of the sweep's trend rather than
+    each size's own environment's: the line of log CPU time on log memory through the
+    feasible sizes the host did not disturb (those more than 25% off it left as measured),
+    and the part of each duration that CPU time accounts for (CPU time at the size's share
+    of a vCPU, at most the duration) scaled to it. The tuner's environment_speed.h does the
+    same with a level, not a line: a sweep's 54 sizes pin a line that a search's few cannot."""
+    sizes = [s for s in result["sweetspot"]["sizes"] if s["feasible"]]
+    out = costs(result)
+    points = [(math.log(s["memoryMb"]), math.log(s["cpuTimeMs"]["trimmedMean"]), s) for s in sizes
+              if s.get("trusted", True) and s["cpuTimeMs"]["trimmedMean"] > 0 and s["typicalDurationMs"] > 0]
+    if len(points) < 4:
+        return out
+    level = statistics.median(y for _, y, _ in points)
+    line = lambda x: level  # noqa: E731
+    for _ in range(2):
+        points = [p for p in points if abs(p[1] - line(p[0])) <= math.log(1.25)]
+        if len(points) < 4:
+            return out
+        fit = statistics.linear_regression([x for x, _, _ in points], [y for _, y, _ in points])
+        line = lambda x, f=fit: f.intercept + f.slope * x  # noqa: E731
+    for x, y, s in points:
+        share = min(s["memoryMb"] / 1769, 1)
+        d, cpu = s["typicalDurationMs"], s["cpuTimeMs"]["trimmedMean"]
+        work = min(d, cpu / share)
+        factor = (d - work + work * math.exp(line(x)) / cpu) / d
+        billed = s["steadyBilledDurationMs"]["trimmedMean"] * factor
+        # The sweep's own price per call, its duration part scaled (request charge and /tmp as they were).
+        total = s["costPerInvocation"]["total"]
+        compute = s["costPerInvocation"]["compute"]
+        out[s["memoryMb"]] = total - compute + compute * billed / s["steadyBilledDurationMs"]["trimmedMean"]
+    return out
 
 
 def mean_costs(sweeps):
@@ -126,15 +162,20 @@ def function_time(result):
                for s in result["sweetspot"]["sizes"] if s.get("durationMs")) / 1000
 
 
-def summary(example, mode, result, wall, load, truth_best):
+def error_against(truth, memory_mb):
+    """How much more a size costs per call than the truth's cheapest (None without a truth)."""
+    if memory_mb is None or not truth:
+        return None
+    return true_cost(truth, memory_mb) / min(truth.values()) - 1
+
+
+def summary(example, mode, result, wall, load, truths):
+    """One run's row; `truths` maps "raw" and "typ" (at the sweeps' typical speed) to costs per size."""
     invocations = result["sweetspot"]["run"]["invocations"] if result else None
     chosen = pick(result)
-    error = None
-    if chosen is not None and truth_best:
-        cost = true_cost(truth_best[1], chosen)
-        error = None if cost is None else cost / truth_best[0] - 1
     return {"example": example, "mode": mode, "pick": chosen, "invocations": invocations, "wall_s": wall,
-            "function_s": function_time(result), "load": load, "error": error,
+            "function_s": function_time(result), "load": load,
+            "error": error_against(truths.get("raw"), chosen), "error_typ": error_against(truths.get("typ"), chosen),
             "too_noisy": bool(result) and any("too busy" in w for w in result["sweetspot"]["recommendation"]["warnings"])}
 
 
@@ -157,7 +198,6 @@ def main():
     extra = args.extra.split()
     rows = []
     for example in args.examples.split(","):
-        truth_best = None
         sweeps = []  # (name, result, wall, load) of each sweep, measured now or read from --truth
         if args.truth:
             for i, path in enumerate(sweep_files(args.truth, example)):
@@ -172,61 +212,70 @@ def main():
                 sweeps.append((sweep_name(len(sweeps)), sweep, wall, load))
                 with open(os.path.join(args.out, f"{example}-{sweeps[-1][0]}.json"), "w") as f:
                     json.dump(sweep, f)
+        truths = {}
         if sweeps:
-            truth = mean_costs([costs(s[1]) for s in sweeps])
-            best_mb = min(truth, key=truth.get)
-            truth_best = (truth[best_mb], truth)
+            kinds = {"raw": costs, "typ": typical_costs}
+            truths = {kind: mean_costs([f(s[1]) for s in sweeps]) for kind, f in kinds.items()}
             for i, (name, sweep, wall, load) in enumerate(sweeps):
                 # A sweep judged by the others (by itself when it is the only one):
-                # how far its own cheapest size is from the truth's.
-                others = [costs(o[1]) for j, o in enumerate(sweeps) if j != i] or [costs(sweep)]
-                rest = mean_costs(others)
-                row = summary(example, "sweep", sweep, wall, load, (min(rest.values()), rest))
-                row["pick"] = min(costs(sweep), key=costs(sweep).get)
-                row["error"] = true_cost(rest, row["pick"]) / min(rest.values()) - 1
+                # how far its own cheapest size is from theirs.
+                row = summary(example, "sweep", sweep, wall, load, {})
+                for kind, f in kinds.items():
+                    own = f(sweep)
+                    rest = mean_costs([f(o[1]) for j, o in enumerate(sweeps) if j != i] or [own])
+                    cheapest = min(own, key=own.get)
+                    row["pick" if kind == "raw" else "pick_typ"] = cheapest
+                    row["error" if kind == "raw" else "error_typ"] = error_against(rest, cheapest)
                 rows.append(row)
             if len(sweeps) > 1:
-                print(f"{example}: ground truth = mean of {len(sweeps)} sweeps, cheapest {best_mb} MB; "
-                      f"each sweep's cheapest priced by the others: "
-                      + ", ".join(f"{r['pick']} MB {r['error'] * 100:+.1f}%" for r in rows if r["example"] == example),
-                      flush=True)
+                mine = [r for r in rows if r["example"] == example]
+                for kind, key in (("raw", ""), ("typ", "_typ")):
+                    print(f"{example}: truth {kind} = mean of {len(sweeps)} sweeps, cheapest "
+                          f"{min(truths[kind], key=truths[kind].get)} MB; each sweep's cheapest priced by the others: "
+                          + ", ".join(f"{r['pick' + key]} MB {r['error' + key] * 100:+.1f}%" for r in mine), flush=True)
         for mode in filter(None, args.modes.split(",")):
             plan = ["--memory", POWER_TUNING_SIZES, "--num", "10"] if mode == "powertuning" else ["--memory", "auto"]
-            for _ in range(args.repeat):
+            for i in range(args.repeat):
                 result, wall, load = tune(example, [*extra, *plan])
-                rows.append(summary(example, mode, result, wall, load, truth_best))
+                rows.append(summary(example, mode, result, wall, load, truths))
                 print(json.dumps(rows[-1]), flush=True)
+                if result:  # each run's whole result, for looking at a pick afterwards
+                    with open(os.path.join(args.out, f"{example}-{mode}-{i + 1}.json"), "w") as f:
+                        json.dump(result, f)
     with open(os.path.join(args.out, "examples_bench.json"), "w") as f:
         json.dump(rows, f, indent=1)
 
     print(f"\n{'example':14} {'plan':12} {'runs':>4} {'pick MB (each run)':34} {'invokes':>8} {'wall s':>8} {'fn s':>7} "
-          f"{'err med':>8} {'err max':>8} {'agree':>6} {'load':>5}")
+          f"{'err med':>8} {'err max':>8} {'agree':>6} {'typ med':>8} {'typ max':>8} {'agree':>6} {'load':>5}")
     for example in args.examples.split(","):
         for mode in ["sweep", *filter(None, args.modes.split(","))]:
             runs = [r for r in rows if r["example"] == example and r["mode"] == mode]
             if not runs:
                 continue
             picks = [r["pick"] for r in runs]
-            errors = [r["error"] for r in runs if r["error"] is not None]
-            # Agreement: runs whose pick is the most common one, or costs within 2% of it.
-            agree = ""
-            if len(runs) > 1:
-                common = statistics.mode(picks)
-                err_of = {r["pick"]: r["error"] for r in runs if r["error"] is not None}
 
-                def same(p):
-                    if p == common:
-                        return True
-                    if p not in err_of or common not in err_of:
-                        return False
-                    return abs((1 + err_of[p]) / (1 + err_of[common]) - 1) <= 0.02
-                agree = f"{sum(same(p) for p in picks)}/{len(picks)}"
+            def errors_and_agreement(key):
+                errors = [r[key] for r in runs if r[key] is not None]
+                # Agreement: runs whose pick is the most common one, or costs within 2% of it.
+                agree = ""
+                if len(runs) > 1 and mode != "sweep":  # a sweep's row: how far its cheapest is from the others'
+                    common = statistics.mode(picks)
+                    err_of = {r["pick"]: r[key] for r in runs if r[key] is not None}
+
+                    def same(p):
+                        if p == common:
+                            return True
+                        if p not in err_of or common not in err_of:
+                            return False
+                        return abs((1 + err_of[p]) / (1 + err_of[common]) - 1) <= 0.02
+                    agree = f"{sum(same(p) for p in picks)}/{len(picks)}"
+                return (f"{(statistics.median(errors) * 100 if errors else float('nan')):7.2f}% "
+                        f"{(max(errors) * 100 if errors else float('nan')):7.2f}% {agree:>6}")
             print(f"{example:14} {mode:12} {len(runs):4} {','.join(str(p) for p in picks)[:34]:34} "
                   f"{statistics.median([r['invocations'] or 0 for r in runs]):8.0f} "
                   f"{median_or_nan([r['wall_s'] for r in runs]):8.1f} "
                   f"{statistics.median([r['function_s'] or 0 for r in runs]):7.1f} "
-                  f"{(statistics.median(errors) * 100 if errors else float('nan')):7.2f}% "
-                  f"{(max(errors) * 100 if errors else float('nan')):7.2f}% {agree:>6} "
+                  f"{errors_and_agreement('error')} {errors_and_agreement('error_typ')} "
                   f"{median_or_nan([r['load'] for r in runs]):5.1f}")
 
 

@@ -189,6 +189,15 @@ void explain(TuneResult& result) {
         100.0 * static_cast<double>(r.sizes.size()) / sweep_sizes, util::with_thousands(sweep_sizes * plan.num),
         r.search->stop_reason);
     reasoning.push_back(line);
+    if (!r.speed_adjustments.empty()) {
+      double widest = 0;
+      for (const auto& a : r.speed_adjustments) widest = std::max(widest, std::abs(a.cpu_ms / a.typical_cpu_ms - 1));
+      reasoning.push_back(fmt::format(
+          "The sizes were compared at the level of their CPU times per invoke, not each at its own: each size ran "
+          "in its own execution environment, and environments run the same work at different speeds (here up to "
+          "{:.0f}% off that level), which more invokes in the same one cannot average out.",
+          widest * 100));
+    }
     if (r.sizes_fit) {
       reasoning.push_back(fmt::format(
           "The sizes were compared through the model's fit to all of them (one wait of {:.1f} ms plus each size's CPU "

@@ -235,6 +235,14 @@ json to_json(const tuner::TuneResult& r) {
       probes.push_back(probe);
     }
     sweetspot["search"] = {{"probes", probes}, {"converged", r.search->converged}, {"stopReason", r.search->stop_reason}};
+    if (!r.speed_adjustments.empty()) {  // the recommendation compared these sizes at their CPU times' level
+      json adjusted = json::array();
+      for (const auto& a : r.speed_adjustments) {
+        adjusted.push_back({{"memoryMb", a.memory_mb}, {"cpuTimeMs", a.cpu_ms}, {"typicalCpuTimeMs", a.typical_cpu_ms},
+                            {"durationFactor", a.duration_factor}});
+      }
+      sweetspot["search"]["comparedAtTypicalSpeed"] = adjusted;
+    }
     if (const auto& fit = r.sizes_fit) {  // the recommendation compared the sizes through this fit
       json fitted = json::array();
       for (const auto& f : fit->sizes) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
@@ -85,6 +86,43 @@ TEST(JsonResult, IsASupersetOfPowerTuningsResult) {
   const std::string url = j["stateMachine"]["visualization"];
   const std::string sizes_b64 = url.substr(url.find('#') + 1, url.find(';') - url.find('#') - 1);
   EXPECT_EQ(decode_array<int16_t>(sizes_b64), (std::vector<int16_t>{256, 512, 1024, 1536, 3008}));
+}
+
+// --memory auto on environments of different speeds: the JSON names the sizes
+// compared at their CPU times' level (each size's measured and level CPU time
+// and the factor on its duration), and the reasoning says why.
+TEST(JsonResult, SaysWhichSizesWereComparedAtTheirCpuTimesLevel) {
+  tuner::testing::Curve curve;
+  for (const auto& c : tuner::testing::standard_curves()) {
+    if (c.name == "env-speed") curve = c;
+  }
+  tuner::Plan plan;
+  plan.selection = tuner::SizeSelection::kAuto;
+  plan.seed = 3;
+  const tuner::TuneResult r = run(plan, curve);
+  ASSERT_FALSE(r.speed_adjustments.empty());
+  const json adjusted = to_json(r)["sweetspot"]["search"]["comparedAtTypicalSpeed"];
+  ASSERT_EQ(adjusted.size(), r.speed_adjustments.size());
+  for (size_t i = 0; i < adjusted.size(); ++i) {
+    const auto& a = r.speed_adjustments[i];
+    EXPECT_EQ(adjusted[i]["memoryMb"], a.memory_mb);
+    EXPECT_DOUBLE_EQ(adjusted[i]["cpuTimeMs"].get<double>(), a.cpu_ms);
+    EXPECT_DOUBLE_EQ(adjusted[i]["typicalCpuTimeMs"].get<double>(), a.typical_cpu_ms);
+    EXPECT_DOUBLE_EQ(adjusted[i]["durationFactor"].get<double>(), a.duration_factor);
+    // The size's table row keeps what was measured.
+    const auto size = std::find_if(r.sizes.begin(), r.sizes.end(), [&](auto& s) { return s.memory_mb == a.memory_mb; });
+    ASSERT_NE(size, r.sizes.end());
+    EXPECT_DOUBLE_EQ(size->cpu_time_ms.trimmed_mean, a.cpu_ms);
+  }
+  EXPECT_TRUE(std::any_of(r.reasoning.begin(), r.reasoning.end(), [](const std::string& line) {
+    return line.find("level of their CPU times per invoke") != std::string::npos;
+  }));
+  // A list of sizes is compared as measured.
+  tuner::Plan list;
+  list.seed = 3;
+  const tuner::TuneResult measured = run(list, curve);
+  EXPECT_TRUE(measured.speed_adjustments.empty());
+  EXPECT_FALSE(to_json(measured)["sweetspot"].contains("search"));
 }
 
 TEST(JsonResult, NoRecommendationIsNullNotAGuess) {

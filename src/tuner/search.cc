@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "engine_api/lambda_limits.h"
+#include "tuner/environment_speed.h"
 #include "tuner/sampler.h"
 #include "tuner/smoothing.h"
 #include "util/interrupt.h"
@@ -157,9 +158,12 @@ struct State {
   double noise = 0;                               // mean cost margin of the usable sizes
 };
 
-State read_state(const Sampler& sampler) {
+State read_state(const Sampler& sampler, const Prices& prices, int tmp_mb, const SearchOptions& options) {
   State st;
   st.sizes = sampler.results();
+  // The search models and compares the sizes as in a typical environment, so a
+  // size whose environment happened to be fast does not draw the probes.
+  if (options.compare_at_typical_speed) st.sizes = at_typical_speed(st.sizes, prices, tmp_mb).sizes;
   assign_margins(st.sizes);
   for (const auto& r : st.sizes) {
     if (r.feasible) {
@@ -320,7 +324,7 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
   };
   int model_probes = 0;
   while (!util::interrupted()) {
-    State st = read_state(sampler);
+    State st = read_state(sampler, prices, tmp_mb, options);
     if (!st.lowest_feasible) {
       // Everything failed: if the failures are out of memory, a larger size may work.
       const int largest = st.sizes.empty() ? engine_api::kMinMemoryMb : st.sizes.back().memory_mb;

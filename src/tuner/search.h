@@ -43,6 +43,10 @@ struct SearchOptions {
   // Compare the sizes through the model's fit where it explains them all
   // within noise (smoothing.h); off: as measured.
   bool compare_through_fit = true;
+  // Compare the sizes at the level of their CPU times per invoke where they
+  // have one (environment_speed.h): each size runs in its own environment, and
+  // environments differ in speed. Off: each at its environment's own speed.
+  bool compare_at_typical_speed = true;
 };
 
 struct Probe {

@@ -253,33 +253,70 @@ TEST(AutoSearch, TimeoutSizeStopsAfterOneInvoke) {
   EXPECT_EQ(result->sizes.front().invocations, 1);
 }
 
+// Ten runs of `--memory auto` on `curve` (seeds 1-10) with `search` options:
+// how far their picks are from the 64 MB sweep's best, summed and at worst, and
+// their results.
+struct AutoRuns {
+  double error = 0, worst = 0;
+  int invocations = 0;
+  std::vector<TuneResult> results;
+};
+AutoRuns auto_runs(const Curve& curve, const SearchOptions& search) {
+  const double best = best_of_64mb_sweep(curve);
+  AutoRuns runs;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    FakeBackend backend(curve, seed);
+    Plan plan;
+    plan.selection = SizeSelection::kAuto;
+    plan.seed = seed;
+    plan.search = search;
+    auto result = tune(backend, plan, us_east_1(), nullptr);
+    EXPECT_TRUE(result.has_value() && result->recommended()) << "seed " << seed;
+    if (!result || !result->recommended()) continue;
+    const double error = true_cost(curve, result->recommended()->memory_mb) / best - 1;
+    runs.error += error;
+    runs.worst = std::max(runs.worst, error);
+    runs.invocations += backend.invocations();
+    runs.results.push_back(std::move(*result));
+  }
+  return runs;
+}
+
 // 15% noise per invoke, in the model's form: the search that compares sizes
 // through the fit picks closer to the best, summed over ten seeds, and with
 // fewer invokes, than the same search comparing the measurements as they are.
 TEST(AutoSearch, ComparingThroughTheFitPicksBetterWithFewerInvokes) {
   const Curve curve{.wait_ms = 40, .serial_cpu_ms = 150, .parallel_cpu_ms = 150, .noise = 0.15};
-  const double best = best_of_64mb_sweep(curve);
-  auto run = [&](bool through_fit, double& error, int& invocations) {
-    for (uint64_t seed = 1; seed <= 10; ++seed) {
-      FakeBackend backend(curve, seed);
-      Plan plan;
-      plan.selection = SizeSelection::kAuto;
-      plan.seed = seed;
-      plan.search.compare_through_fit = through_fit;
-      auto result = tune(backend, plan, us_east_1(), nullptr);
-      ASSERT_TRUE(result.has_value());
-      ASSERT_NE(result->recommended(), nullptr);
-      EXPECT_EQ(result->sizes_fit.has_value() && through_fit, result->sizes_fit.has_value());
-      error += true_cost(curve, result->recommended()->memory_mb) / best - 1;
-      invocations += backend.invocations();
-    }
-  };
-  double fitted_error = 0, measured_error = 0;
-  int fitted_invocations = 0, measured_invocations = 0;
-  run(true, fitted_error, fitted_invocations);
-  run(false, measured_error, measured_invocations);
-  EXPECT_LT(fitted_error, measured_error);
-  EXPECT_LT(fitted_invocations, measured_invocations);
+  SearchOptions measured_options;
+  measured_options.compare_through_fit = false;
+  const AutoRuns fitted = auto_runs(curve, SearchOptions{});
+  const AutoRuns measured = auto_runs(curve, measured_options);
+  for (const auto& r : measured.results) EXPECT_FALSE(r.sizes_fit.has_value());
+  EXPECT_LT(fitted.error, measured.error);
+  EXPECT_LT(fitted.invocations, measured.invocations);
+}
+
+// Each environment at its own speed (the env-speed curve: 9% between
+// environments, image-python's on the 2-CPU host): compared at the level of
+// their CPU times, the sizes' picks are within 1% of the best for every seed and
+// nearer it in all than each environment's own speed puts them.
+TEST(AutoSearch, EnvironmentsOfDifferentSpeedsDoNotDecideThePick) {
+  Curve curve;
+  for (const auto& c : testing::standard_curves()) {
+    if (c.name == "env-speed") curve = c;
+  }
+  ASSERT_GT(curve.environment_spread, 0);
+  SearchOptions own_options;
+  own_options.compare_at_typical_speed = false;
+  const AutoRuns typical = auto_runs(curve, SearchOptions{});
+  const AutoRuns own = auto_runs(curve, own_options);
+  // The rest had fewer than four sizes to tell environments from a trend.
+  EXPECT_GE(std::count_if(typical.results.begin(), typical.results.end(),
+                          [](const TuneResult& r) { return !r.speed_adjustments.empty(); }),
+            5);
+  for (const auto& r : own.results) EXPECT_TRUE(r.speed_adjustments.empty());
+  EXPECT_LE(typical.worst, 0.01);
+  EXPECT_LT(typical.error, own.error);
 }
 
 // CPU work per invoke halves at 3,000 MB (data that fits a memory-sized cache):

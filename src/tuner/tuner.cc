@@ -86,12 +86,21 @@ util::Result<TuneResult> tune(engine_api::Backend& backend, const Plan& plan, co
     result.invocations += size.invocations;
     result.lambda_cost += size.spent;
   }
+  // --memory auto compares the sizes as in a typical environment, as its search
+  // did (environment_speed.h); the table and the JSON keep what was measured.
+  std::vector<SizeResult> compared = result.sizes;
+  if (plan.selection == SizeSelection::kAuto && plan.search.compare_at_typical_speed) {
+    TypicalSpeed typical = at_typical_speed(result.sizes, prices, plan.tmp_mb);
+    compared = std::move(typical.sizes);
+    result.speed_adjustments = std::move(typical.adjustments);
+    assign_margins(compared);
+  }
   std::vector<Candidate> candidates;
   std::vector<ModelPoint> points;
   std::vector<ModelPoint> untrusted_points;
   double noise = 0;
   int usable = 0;
-  for (const auto& size : result.sizes) {
+  for (const auto& size : compared) {
     candidates.push_back(to_candidate(size));
     if (size.feasible) {
       // The model and the workload's kind are judged on what the host did not
@@ -114,10 +123,10 @@ util::Result<TuneResult> tune(engine_api::Backend& backend, const Plan& plan, co
   // (smoothing.h), so the pick is not the luckiest of several noisy means.
   if (plan.selection == SizeSelection::kAuto && plan.search.compare_through_fit && result.model &&
       !plan.strategy.limit) {
-    result.sizes_fit = fit_sizes(result.sizes);
+    result.sizes_fit = fit_sizes(compared);
     if (result.sizes_fit) {
       candidates.clear();
-      for (const auto& size : compared_sizes(result.sizes, &*result.sizes_fit, prices, plan.tmp_mb)) {
+      for (const auto& size : compared_sizes(compared, &*result.sizes_fit, prices, plan.tmp_mb)) {
         candidates.push_back(to_candidate(size));
       }
       result.choice = choose(candidates, plan.strategy);

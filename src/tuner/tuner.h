@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine_api/backend.h"
+#include "tuner/environment_speed.h"
 #include "tuner/host_probe.h"
 #include "tuner/model.h"
 #include "tuner/payloads.h"
@@ -66,6 +67,10 @@ struct TuneResult {
   // explained every measured size within noise (smoothing.h); `choice` is then
   // by the fit's durations and costs, and `sizes` still hold the measurements.
   std::optional<SizesFit> sizes_fit;
+  // --memory auto: the sizes whose durations were compared at the level of all
+  // sizes' CPU times per invoke rather than their environment's own
+  // (environment_speed.h); `choice` is by those, `sizes` hold the measurements.
+  std::vector<SpeedAdjustment> speed_adjustments;
   // The model's best over the whole range, when it beats every measured size by
   // more than 3% (a hint to try --memory auto); always set for --memory auto.
   std::optional<PredictedPoint> model_best;

@@ -39,6 +39,12 @@ struct Curve {
   // reports that period; parallel work keeps c / share. Off in every standard
   // curve, whose tables it would change.
   double quota_period_ms = 0;
+  // Relative standard deviation (of its logarithm) of an execution environment's
+  // speed, drawn at its cold start: all CPU work in it takes that much longer or
+  // shorter, and its CPU time with it (bench/README.md session 10: about 9%
+  // between environments on a 2-CPU host). 0 in the curves of the first sessions,
+  // whose tables it would change.
+  double environment_spread = 0;
 };
 
 // Synthetic workloads with known optima, shared by the tests and bench/: CPU-bound
@@ -75,6 +81,7 @@ class FakeBackend : public engine_api::Backend {
   std::mt19937_64 random_;
   std::vector<engine_api::Batch> batches_;
   std::map<int, size_t> warm_;  // environments kept warm per size
+  std::map<int, double> speed_;  // the speed factor of each size's latest environment (environment_spread)
   int invocations_ = 0;
 };
 

@@ -1,0 +1,59 @@
+// Comparing sizes at the function's typical speed.
+//
+// Each size is measured in its own execution environment, and environments run
+// the same work at different speeds: on the 2-CPU host of bench/README.md
+// (session 10) the CPU time per invoke of image-python differed by about 9%
+// between environments (sizes), where a size's own four invokes pinned its mean
+// to about 4%, and its duration followed that CPU time (correlation 0.99 at one
+// vCPU and above).
+// More invokes in the same environment cannot average that out, so the
+// cheapest of several sizes with a flat cost is the one whose environment
+// happened to be fast: three sweeps of image-python put their cheapest at 320,
+// 704 and 832 MB, each 13-26% dearer by the other two. Lambda's environments
+// vary too, and what a size costs is its cost in a typical one.
+//
+// So `--memory auto` compares sizes at the level of their CPU times per invoke
+// where they have one: the same work at every size (most functions above their
+// memory floor), each size's environment faster or slower. The part of each
+// size's duration that CPU time accounts for is scaled to that level. Three
+// sweeps compared that way put their cheapest within 1-3% of each other's. It
+// is not done where the CPU times have a trend with memory (a heap scanned in
+// proportion to its size, a collector easing off: the slope of log CPU time on
+// log memory told apart from none), which with fewer than four sizes cannot be
+// told from environments; and a size whose CPU time lies more than
+// kSpeedSpread off the level did other work (a collector near its floor), not
+// the same work at another speed: it is compared as measured, and left out of
+// the level.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "tuner/pricing.h"
+#include "tuner/size_result.h"
+
+namespace sweetspot::tuner {
+
+// The farthest an environment's speed is taken to lie from the level: about
+// three standard deviations of what session 10 measured between environments.
+inline constexpr double kSpeedSpread = 1.25;
+
+struct SpeedAdjustment {
+  int memory_mb = 0;
+  double cpu_ms = 0;          // CPU time per steady invoke as measured
+  double typical_cpu_ms = 0;  // the level of all sizes' CPU times
+  double duration_factor = 1; // what the size's durations and billed time were scaled by
+};
+
+struct TypicalSpeed {
+  std::vector<SizeResult> sizes;             // the sizes as compared: adjusted where it applies
+  std::vector<SpeedAdjustment> adjustments;  // the sizes that were adjusted, by memory
+};
+
+// The sizes at the level of their CPU times per invoke, where at least four
+// feasible sizes the host did not disturb have CPU times within kSpeedSpread of
+// it and no trend with memory (the others unchanged); otherwise the sizes as
+// measured and no adjustments.
+TypicalSpeed at_typical_speed(const std::vector<SizeResult>& sizes, const Prices& prices, int tmp_mb);
+
+}  // namespace sweetspot::tuner

@@ -1,0 +1,123 @@
+#include "tuner/environment_speed.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "engine_api/lambda_limits.h"
+#include "tuner/sampler.h"
+#include "tuner/testing/fake_backend.h"
+
+namespace sweetspot::tuner {
+namespace {
+
+Prices us_east_1() { return PriceTable::builtin()->lookup("us-east-1", engine_api::Architecture::kX86_64).value(); }
+
+// A measured size: `wait_ms` of waiting and `cpu_ms` of single-threaded CPU work
+// at the size's share of a vCPU.
+SizeResult size(int memory_mb, double wait_ms, double cpu_ms) {
+  SizeResult s;
+  s.memory_mb = memory_mb;
+  s.invocations = s.successes = 3;
+  s.support.effective_cpus = engine_api::cpu_share(memory_mb);
+  s.cpu_time_ms.count = 2;
+  s.cpu_time_ms.mean = s.cpu_time_ms.trimmed_mean = cpu_ms;
+  s.typical_duration_ms = wait_ms + cpu_ms / std::min(1.0, s.support.effective_cpus);
+  s.latency_ms = s.typical_duration_ms;
+  s.steady_billed_ms.count = 2;
+  s.steady_billed_ms.mean = s.steady_billed_ms.trimmed_mean = std::ceil(s.typical_duration_ms);
+  s.cost = invocation_cost(us_east_1(), memory_mb, s.steady_billed_ms.trimmed_mean, 512);
+  return s;
+}
+
+// The same work everywhere, one environment 20% slow: it is compared at the
+// trend's speed, and only its CPU part is scaled (the wait is the same in any
+// environment).
+TEST(EnvironmentSpeed, ASlowEnvironmentIsComparedAtTheTrendsSpeed) {
+  const std::vector<SizeResult> measured = {size(512, 100, 50), size(1024, 100, 50), size(1769, 100, 60),
+                                            size(2048, 100, 50), size(3008, 100, 50)};
+  const TypicalSpeed typical = at_typical_speed(measured, us_east_1(), 512);
+  ASSERT_EQ(typical.sizes.size(), measured.size());
+  ASSERT_EQ(typical.adjustments.size(), measured.size());
+  const SizeResult& slow = typical.sizes[2];
+  const double trend = typical.adjustments[2].typical_cpu_ms;
+  EXPECT_NEAR(trend, 52, 1.5);  // the slow one pulls the trend a little
+  EXPECT_NEAR(slow.typical_duration_ms, 100 + trend, 0.01);
+  EXPECT_NEAR(slow.cpu_time_ms.trimmed_mean, trend, 0.01);
+  EXPECT_NEAR(slow.steady_billed_ms.trimmed_mean, 100 + trend, 0.01);  // 160 ms billed as measured
+  EXPECT_LT(slow.cost.total(), measured[2].cost.total());
+  // Below one vCPU the CPU part is the CPU time at the size's share.
+  const double share = engine_api::cpu_share(512);
+  EXPECT_NEAR(typical.sizes[0].typical_duration_ms, 100 + typical.adjustments[0].typical_cpu_ms / share, 0.01);
+  // The measurements themselves are untouched.
+  EXPECT_EQ(measured[2].typical_duration_ms, 160);
+}
+
+// A size whose CPU time is far off the trend did other work (a collector near
+// its floor), not the same work slower: compared as measured, and left out of
+// the trend.
+TEST(EnvironmentSpeed, OtherWorkIsLeftAsMeasured) {
+  const std::vector<SizeResult> measured = {size(200, 20, 1650), size(1024, 20, 300), size(1769, 20, 310),
+                                            size(2560, 20, 295), size(3538, 20, 290)};
+  const TypicalSpeed typical = at_typical_speed(measured, us_east_1(), 512);
+  ASSERT_EQ(typical.adjustments.size(), 4u);
+  EXPECT_EQ(typical.adjustments[0].memory_mb, 1024);
+  EXPECT_EQ(typical.sizes[0].typical_duration_ms, measured[0].typical_duration_ms);
+  EXPECT_EQ(typical.sizes[0].cost.total(), measured[0].cost.total());
+  for (const auto& a : typical.adjustments) EXPECT_NEAR(a.typical_cpu_ms, 300, 10);
+}
+
+// Too little to tell a trend from environments, or sizes the host disturbed:
+// the sizes as measured.
+TEST(EnvironmentSpeed, NeedsFourUndisturbedSizes) {
+  std::vector<SizeResult> measured = {size(512, 10, 50), size(1024, 10, 55), size(1769, 10, 60),
+                                      size(3538, 10, 50)};
+  EXPECT_FALSE(at_typical_speed(measured, us_east_1(), 512).adjustments.empty());
+  measured[1].trusted = false;
+  const TypicalSpeed typical = at_typical_speed(measured, us_east_1(), 512);
+  EXPECT_TRUE(typical.adjustments.empty());
+  for (size_t i = 0; i < measured.size(); ++i) {
+    EXPECT_EQ(typical.sizes[i].typical_duration_ms, measured[i].typical_duration_ms);
+  }
+}
+
+// Work that grows with memory (heap-scan's: a heap scanned in proportion to its
+// size) has a trend, not environments of different speeds: as measured.
+TEST(EnvironmentSpeed, WorkThatGrowsWithMemoryIsNotAnEnvironment) {
+  std::vector<SizeResult> measured;
+  for (int m : {128, 256, 1769, 2560, 3538}) measured.push_back(size(m, 20, 1000 + 120.0 * m / 1024));
+  EXPECT_TRUE(at_typical_speed(measured, us_east_1(), 512).adjustments.empty());
+}
+
+// On the fake backend with environments 9% apart in speed (the env-speed curve):
+// the sizes' compared costs scatter less around the true curve than the measured
+// ones, over many runs.
+TEST(EnvironmentSpeed, ComparedCostsScatterLessThanMeasuredOnes) {
+  testing::Curve curve;
+  for (const auto& c : testing::standard_curves()) {
+    if (c.name == "env-speed") curve = c;
+  }
+  ASSERT_GT(curve.environment_spread, 0);
+  const std::vector<int> sizes = {256, 512, 1024, 1769, 2560, 3538};
+  double measured_error = 0, compared_error = 0;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    testing::FakeBackend backend(curve, seed);
+    QuietHost quiet;
+    SamplerOptions options;
+    options.seed = seed;
+    Sampler sampler(backend, {"{}"}, us_east_1(), options, nullptr, &quiet);
+    for (int m : sizes) sampler.want(m, 3);
+    sampler.run();
+    const std::vector<SizeResult> measured = sampler.results();
+    const TypicalSpeed typical = at_typical_speed(measured, us_east_1(), 512);
+    for (size_t i = 0; i < measured.size(); ++i) {
+      const double truth = testing::true_duration_ms(curve, measured[i].memory_mb);
+      measured_error += std::pow(std::log(measured[i].typical_duration_ms / truth), 2);
+      compared_error += std::pow(std::log(typical.sizes[i].typical_duration_ms / truth), 2);
+    }
+  }
+  EXPECT_LT(compared_error, 0.5 * measured_error);
+}
+
+}  // namespace
+}  // namespace sweetspot::tuner
