@@ -162,6 +162,13 @@ def function_time(result):
                for s in result["sweetspot"]["sizes"] if s.get("durationMs")) / 1000
 
 
+def agreement(runs, key):
+    """The most runs whose picks cost within 2% of one run's pick (by the truth `key`): the
+    same answer, or sizes within 2% of each other's cost. A pick without a cost agrees with none."""
+    costs = [1 + r[key] for r in runs if r[key] is not None]
+    return max((sum(abs(c / a - 1) <= 0.02 for c in costs) for a in costs), default=0)
+
+
 def error_against(truth, memory_mb):
     """How much more a size costs per call than the truth's cheapest (None without a truth)."""
     if memory_mb is None or not truth:
@@ -256,19 +263,9 @@ def main():
 
             def errors_and_agreement(key):
                 errors = [r[key] for r in runs if r[key] is not None]
-                # Agreement: runs whose pick is the most common one, or costs within 2% of it.
                 agree = ""
                 if len(runs) > 1 and mode != "sweep":  # a sweep's row: how far its cheapest is from the others'
-                    common = statistics.mode(picks)
-                    err_of = {r["pick"]: r[key] for r in runs if r[key] is not None}
-
-                    def same(p):
-                        if p == common:
-                            return True
-                        if p not in err_of or common not in err_of:
-                            return False
-                        return abs((1 + err_of[p]) / (1 + err_of[common]) - 1) <= 0.02
-                    agree = f"{sum(same(p) for p in picks)}/{len(picks)}"
+                    agree = f"{agreement(runs, key)}/{len(runs)}"
                 return (f"{(statistics.median(errors) * 100 if errors else float('nan')):7.2f}% "
                         f"{(max(errors) * 100 if errors else float('nan')):7.2f}% {agree:>6}")
             print(f"{example:14} {mode:12} {len(runs):4} {','.join(str(p) for p in picks)[:34]:34} "

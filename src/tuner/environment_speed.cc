@@ -42,6 +42,10 @@ std::optional<double> level_of(const std::vector<Point>& points) {
   return my;
 }
 
+double share_of(const SizeResult& s) {
+  return s.support.effective_cpus > 0 ? s.support.effective_cpus : engine_api::cpu_share(s.memory_mb);
+}
+
 void scale(Summary& s, double factor) {
   for (double* v : {&s.mean, &s.trimmed_mean, &s.min, &s.max, &s.p5, &s.p50, &s.p90, &s.p95, &s.p99, &s.stddev,
                     &s.ci95_low, &s.ci95_high}) {
@@ -58,7 +62,7 @@ TypicalSpeed at_typical_speed(const std::vector<SizeResult>& sizes, const Prices
     const SizeResult& s = sizes[i];
     // A size the host disturbed already says so; its CPU time is no evidence of its environment.
     if (!s.feasible || !s.trusted || s.cpu_time_ms.count < 1 || s.cpu_time_ms.trimmed_mean <= 0 ||
-        s.typical_duration_ms <= 0) {
+        s.typical_duration_ms <= 0 || share_of(s) < kThrottledShare) {
       continue;
     }
     points.push_back(Point{i, std::log(static_cast<double>(s.memory_mb)), std::log(s.cpu_time_ms.trimmed_mean)});
@@ -85,9 +89,8 @@ TypicalSpeed at_typical_speed(const std::vector<SizeResult>& sizes, const Prices
     // The part of the duration that CPU time accounts for: CPU time at the size's
     // share of a vCPU (serial work; all of it where the duration is shorter, as
     // under a quota that the invoke's start in its period made generous).
-    const double share = s.support.effective_cpus > 0 ? s.support.effective_cpus : engine_api::cpu_share(s.memory_mb);
     const double d = s.typical_duration_ms;
-    const double work = std::min(d, cpu / std::min(share, 1.0));
+    const double work = std::min(d, cpu / std::min(share_of(s), 1.0));
     const double factor = (d - work + work * typical / cpu) / d;
     s.typical_duration_ms *= factor;
     s.latency_ms *= factor;

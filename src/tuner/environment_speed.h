@@ -20,7 +20,8 @@
 // is not done where the CPU times have a trend with memory (a heap scanned in
 // proportion to its size, a collector easing off: the slope of log CPU time on
 // log memory told apart from none), which with fewer than four sizes cannot be
-// told from environments; and a size whose CPU time lies more than
+// told from environments; a size below kThrottledShare of a vCPU is compared as
+// measured; and a size whose CPU time lies more than
 // kSpeedSpread off the level did other work (a collector near its floor), not
 // the same work at another speed: it is compared as measured, and left out of
 // the level.
@@ -37,6 +38,15 @@ namespace sweetspot::tuner {
 // The farthest an environment's speed is taken to lie from the level: about
 // three standard deviations of what session 10 measured between environments.
 inline constexpr double kSpeedSpread = 1.25;
+
+// Below this share of a vCPU a size's invoke runs in slices of under 4 ms per
+// 20 ms quota period, and its CPU time per invoke is not only its
+// environment's: in every sweep of session 10 it lay 10-15% above the larger
+// sizes' at 128-320 MB for image-python and below it at 128 MB for cpu-heavy
+// (caches cold after each throttled stretch, accounting at the quota's edges),
+// an effect of the share that Lambda's quota has too. Such sizes are compared
+// as measured and left out of the level.
+inline constexpr double kThrottledShare = 0.2;
 
 struct SpeedAdjustment {
   int memory_mb = 0;

@@ -67,6 +67,21 @@ TEST(EnvironmentSpeed, OtherWorkIsLeftAsMeasured) {
   for (const auto& a : typical.adjustments) EXPECT_NEAR(a.typical_cpu_ms, 300, 10);
 }
 
+// Below a fifth of a vCPU the CPU time per invoke is the quota's as much as the
+// environment's: such sizes are compared as measured, and left out of the level.
+TEST(EnvironmentSpeed, ThrottledSizesAreComparedAsMeasured) {
+  const std::vector<SizeResult> measured = {size(128, 10, 60), size(256, 10, 58), size(512, 10, 50),
+                                            size(1024, 10, 52), size(1769, 10, 48), size(3538, 10, 50)};
+  const TypicalSpeed typical = at_typical_speed(measured, us_east_1(), 512);
+  ASSERT_EQ(typical.adjustments.size(), 4u);
+  EXPECT_EQ(typical.adjustments.front().memory_mb, 512);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(typical.sizes[i].typical_duration_ms, measured[i].typical_duration_ms);
+    EXPECT_EQ(typical.sizes[i].cost.total(), measured[i].cost.total());
+  }
+  EXPECT_NEAR(typical.adjustments.front().typical_cpu_ms, 50, 1);
+}
+
 // Too little to tell a trend from environments, or sizes the host disturbed:
 // the sizes as measured.
 TEST(EnvironmentSpeed, NeedsFourUndisturbedSizes) {
@@ -98,7 +113,7 @@ TEST(EnvironmentSpeed, ComparedCostsScatterLessThanMeasuredOnes) {
     if (c.name == "env-speed") curve = c;
   }
   ASSERT_GT(curve.environment_spread, 0);
-  const std::vector<int> sizes = {256, 512, 1024, 1769, 2560, 3538};
+  const std::vector<int> sizes = {512, 1024, 1769, 2560, 3538, 4096};
   double measured_error = 0, compared_error = 0;
   for (uint64_t seed = 1; seed <= 20; ++seed) {
     testing::FakeBackend backend(curve, seed);

@@ -15,7 +15,8 @@ namespace {
 
 // The step and the memory-proportional work are outside the model's form on purpose.
 double work_scale(const Curve& c, int memory_mb) {
-  return c.knee_mb > 0 && memory_mb >= c.knee_mb ? c.knee_factor : 1.0;
+  const double throttled = engine_api::cpu_share(memory_mb) < 0.2 ? c.throttled_cpu_factor : 1.0;
+  return (c.knee_mb > 0 && memory_mb >= c.knee_mb ? c.knee_factor : 1.0) * throttled;
 }
 
 double serial_ms(const Curve& c, int memory_mb) { return c.serial_cpu_ms + c.serial_ms_per_gb * memory_mb / 1024.0; }
@@ -87,9 +88,10 @@ std::vector<Curve> standard_curves() {
   curves.back().serial_ms_per_gb = 120;
   // Each execution environment at its own speed, as on a real host: image-python's
   // numbers on the 2-CPU host (bench/README.md session 10: 50 ms of CPU, 9% between
-  // environments, 5% between invokes of one).
+  // environments, 5% between invokes of one, 15% more CPU time below a fifth of a vCPU).
   add("env-speed", 10, 50, 0, 0, 0, 0.05);
   curves.back().environment_spread = 0.09;
+  curves.back().throttled_cpu_factor = 1.15;
   return curves;
 }
 

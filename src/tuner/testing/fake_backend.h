@@ -45,6 +45,10 @@ struct Curve {
   // between environments on a 2-CPU host). 0 in the curves of the first sessions,
   // whose tables it would change.
   double environment_spread = 0;
+  // All CPU work at sizes below a fifth of a vCPU takes this factor more (or less)
+  // CPU time: throttled in slices of under 4 ms per 20 ms period, a process finds
+  // its caches cold (image-python: 10-15% more at 128-320 MB in three sweeps).
+  double throttled_cpu_factor = 1;
 };
 
 // Synthetic workloads with known optima, shared by the tests and bench/: CPU-bound
