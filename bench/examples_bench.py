@@ -85,8 +85,11 @@ def typical_costs(result):
     same with a level, not a line: a sweep's 54 sizes pin a line that a search's few cannot."""
     sizes = [s for s in result["sweetspot"]["sizes"] if s["feasible"]]
     out = costs(result)
+    # Below a fifth of a vCPU the CPU time per invoke is the quota's as much as the environment's
+    # (environment_speed.h): those sizes stay as measured.
     points = [(math.log(s["memoryMb"]), math.log(s["cpuTimeMs"]["trimmedMean"]), s) for s in sizes
-              if s.get("trusted", True) and s["cpuTimeMs"]["trimmedMean"] > 0 and s["typicalDurationMs"] > 0]
+              if s.get("trusted", True) and s["cpuTimeMs"]["trimmedMean"] > 0 and s["typicalDurationMs"] > 0
+              and s["memoryMb"] / 1769 >= 0.2]
     if len(points) < 4:
         return out
     level = statistics.median(y for _, y, _ in points)
