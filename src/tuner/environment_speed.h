@@ -15,8 +15,9 @@
 // So `--memory auto` compares sizes at the level of their CPU times per invoke
 // where they have one: the same work at every size (most functions above their
 // memory floor), each size's environment faster or slower. The part of each
-// size's duration that CPU time accounts for is scaled to that level. Three
-// sweeps compared that way put their cheapest within 1-3% of each other's. It
+// size's duration that CPU time accounts for is scaled to that level. Two of
+// the three sweeps compared that way put their cheapest within 2% of each
+// other's (the third's is a throttled size, see kThrottledShare). It
 // is not done where the CPU times have a trend with memory (a heap scanned in
 // proportion to its size, a collector easing off: the slope of log CPU time on
 // log memory told apart from none), which with fewer than four sizes cannot be
