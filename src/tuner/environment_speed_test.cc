@@ -31,20 +31,20 @@ SizeResult size(int memory_mb, double wait_ms, double cpu_ms) {
 }
 
 // The same work everywhere, one environment 20% slow: it is compared at the
-// trend's speed, and only its CPU part is scaled (the wait is the same in any
+// level's speed, and only its CPU part is scaled (the wait is the same in any
 // environment).
-TEST(EnvironmentSpeed, ASlowEnvironmentIsComparedAtTheTrendsSpeed) {
+TEST(EnvironmentSpeed, ASlowEnvironmentIsComparedAtTheLevelsSpeed) {
   const std::vector<SizeResult> measured = {size(512, 100, 50), size(1024, 100, 50), size(1769, 100, 60),
                                             size(2048, 100, 50), size(3008, 100, 50)};
   const TypicalSpeed typical = at_typical_speed(measured, us_east_1(), 512);
   ASSERT_EQ(typical.sizes.size(), measured.size());
   ASSERT_EQ(typical.adjustments.size(), measured.size());
   const SizeResult& slow = typical.sizes[2];
-  const double trend = typical.adjustments[2].typical_cpu_ms;
-  EXPECT_NEAR(trend, 52, 1.5);  // the slow one pulls the trend a little
-  EXPECT_NEAR(slow.typical_duration_ms, 100 + trend, 0.01);
-  EXPECT_NEAR(slow.cpu_time_ms.trimmed_mean, trend, 0.01);
-  EXPECT_NEAR(slow.steady_billed_ms.trimmed_mean, 100 + trend, 0.01);  // 160 ms billed as measured
+  const double level = typical.adjustments[2].typical_cpu_ms;
+  EXPECT_NEAR(level, 52, 1.5);  // the slow one pulls the level a little
+  EXPECT_NEAR(slow.typical_duration_ms, 100 + level, 0.01);
+  EXPECT_NEAR(slow.cpu_time_ms.trimmed_mean, level, 0.01);
+  EXPECT_NEAR(slow.steady_billed_ms.trimmed_mean, 100 + level, 0.01);  // 160 ms billed as measured
   EXPECT_LT(slow.cost.total(), measured[2].cost.total());
   // Below one vCPU the CPU part is the CPU time at the size's share.
   const double share = engine_api::cpu_share(512);
@@ -53,9 +53,9 @@ TEST(EnvironmentSpeed, ASlowEnvironmentIsComparedAtTheTrendsSpeed) {
   EXPECT_EQ(measured[2].typical_duration_ms, 160);
 }
 
-// A size whose CPU time is far off the trend did other work (a collector near
+// A size whose CPU time is far off the level did other work (a collector near
 // its floor), not the same work slower: compared as measured, and left out of
-// the trend.
+// the level.
 TEST(EnvironmentSpeed, OtherWorkIsLeftAsMeasured) {
   const std::vector<SizeResult> measured = {size(200, 20, 1650), size(1024, 20, 300), size(1769, 20, 310),
                                             size(2560, 20, 295), size(3538, 20, 290)};
