@@ -92,10 +92,7 @@ TEST(JsonResult, IsASupersetOfPowerTuningsResult) {
 // compared at their CPU times' level (each size's measured and level CPU time
 // and the factor on its duration), and the reasoning says why.
 TEST(JsonResult, SaysWhichSizesWereComparedAtTheirCpuTimesLevel) {
-  tuner::testing::Curve curve;
-  for (const auto& c : tuner::testing::standard_curves()) {
-    if (c.name == "env-speed") curve = c;
-  }
+  const tuner::testing::Curve curve = tuner::testing::standard_curve("env-speed");
   tuner::Plan plan;
   plan.selection = tuner::SizeSelection::kAuto;
   plan.seed = 3;

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <optional>
 
-#include "engine_api/lambda_limits.h"
+#include "tuner/search.h"
 #include "tuner/statistics.h"
 
 namespace sweetspot::tuner {
@@ -42,9 +42,8 @@ std::optional<double> level_of(const std::vector<Point>& points) {
   return my;
 }
 
-double share_of(const SizeResult& s) {
-  return s.support.effective_cpus > 0 ? s.support.effective_cpus : engine_api::cpu_share(s.memory_mb);
-}
+// The CPU the size had: what the host gave it, as the model takes it.
+double share_of(const SizeResult& s) { return to_model_point(s).cpus; }
 
 void scale(Summary& s, double factor) {
   for (double* v : {&s.mean, &s.trimmed_mean, &s.min, &s.max, &s.p5, &s.p50, &s.p90, &s.p95, &s.p99, &s.stddev,

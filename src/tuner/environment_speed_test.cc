@@ -108,10 +108,7 @@ TEST(EnvironmentSpeed, WorkThatGrowsWithMemoryIsNotAnEnvironment) {
 // the sizes' compared costs scatter less around the true curve than the measured
 // ones, over many runs.
 TEST(EnvironmentSpeed, ComparedCostsScatterLessThanMeasuredOnes) {
-  testing::Curve curve;
-  for (const auto& c : testing::standard_curves()) {
-    if (c.name == "env-speed") curve = c;
-  }
+  const testing::Curve curve = testing::standard_curve("env-speed");
   ASSERT_GT(curve.environment_spread, 0);
   const std::vector<int> sizes = {512, 1024, 1769, 2560, 3538, 4096};
   double measured_error = 0, compared_error = 0;

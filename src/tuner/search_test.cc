@@ -303,10 +303,7 @@ TEST(AutoSearch, ComparingThroughTheFitPicksBetterWithFewerInvokes) {
 // own speed. (Only a little nearer: the runs that miss by 10% pick 128-145 MB,
 // throttled sizes compared as measured; bench/README.md session 10.)
 TEST(AutoSearch, EnvironmentsOfDifferentSpeedsDoNotDecideThePick) {
-  Curve curve;
-  for (const auto& c : testing::standard_curves()) {
-    if (c.name == "env-speed") curve = c;
-  }
+  const Curve curve = testing::standard_curve("env-speed");
   ASSERT_GT(curve.environment_spread, 0);
   SearchOptions own_options;
   own_options.compare_at_typical_speed = false;

@@ -95,6 +95,13 @@ std::vector<Curve> standard_curves() {
   return curves;
 }
 
+Curve standard_curve(std::string_view name) {
+  for (auto& c : standard_curves()) {
+    if (c.name == name) return c;
+  }
+  return Curve{};
+}
+
 engine_api::SizeSupport FakeBackend::support(int memory_mb) const {
   engine_api::SizeSupport s;
   s.requested_cpus = engine_api::cpu_share(memory_mb);
@@ -120,10 +127,10 @@ engine_api::Invocation FakeBackend::invoke(int memory_mb, const std::string& pay
   // the other curves' random sequences stay as they were).
   double slowness = 1;
   if (curve_.environment_spread > 0) {
-    if (start == engine_api::StartKind::kCold || !speed_.contains(memory_mb)) {
-      speed_[memory_mb] = std::exp(curve_.environment_spread * gauss(random_));
+    if (start == engine_api::StartKind::kCold || !slowness_.contains(memory_mb)) {
+      slowness_[memory_mb] = std::exp(curve_.environment_spread * gauss(random_));
     }
-    slowness = speed_[memory_mb];
+    slowness = slowness_[memory_mb];
   }
 
   engine_api::Invocation inv;

@@ -8,6 +8,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine_api/backend.h"
@@ -57,6 +58,9 @@ struct Curve {
 // shapes outside the model's formula (a step in CPU work, work growing with memory).
 std::vector<Curve> standard_curves();
 
+// The standard curve of that name (a default Curve when there is none).
+Curve standard_curve(std::string_view name);
+
 // Noise-free numbers of a warm invoke at Lambda's share (no host cap).
 double true_cpu_ms(const Curve& curve, int memory_mb);
 double true_duration_ms(const Curve& curve, int memory_mb);
@@ -85,7 +89,7 @@ class FakeBackend : public engine_api::Backend {
   std::mt19937_64 random_;
   std::vector<engine_api::Batch> batches_;
   std::map<int, size_t> warm_;  // environments kept warm per size
-  std::map<int, double> speed_;  // the speed factor of each size's latest environment (environment_spread)
+  std::map<int, double> slowness_;  // of each size's latest environment: its CPU work x this (environment_spread)
   int invocations_ = 0;
 };
 
