@@ -100,16 +100,14 @@ def typical_costs(result):
             return out
         fit = statistics.linear_regression([x for x, _, _ in points], [y for _, y, _ in points])
         line = lambda x, f=fit: f.intercept + f.slope * x  # noqa: E731
-    for x, y, s in points:
+    for x, _, s in points:
         share = min(s["memoryMb"] / 1769, 1)
         d, cpu = s["typicalDurationMs"], s["cpuTimeMs"]["trimmedMean"]
         work = min(d, cpu / share)
         factor = (d - work + work * math.exp(line(x)) / cpu) / d
-        billed = s["steadyBilledDurationMs"]["trimmedMean"] * factor
         # The sweep's own price per call, its duration part scaled (request charge and /tmp as they were).
-        total = s["costPerInvocation"]["total"]
-        compute = s["costPerInvocation"]["compute"]
-        out[s["memoryMb"]] = total - compute + compute * billed / s["steadyBilledDurationMs"]["trimmedMean"]
+        price = s["costPerInvocation"]
+        out[s["memoryMb"]] = price["total"] - price["compute"] + price["compute"] * factor
     return out
 
 
@@ -224,22 +222,22 @@ def main():
                     json.dump(sweep, f)
         truths = {}
         if sweeps:
-            kinds = {"raw": costs, "typ": typical_costs}
-            truths = {kind: mean_costs([f(s[1]) for s in sweeps]) for kind, f in kinds.items()}
+            # Each truth: how it prices a sweep, and the suffix of its pick and error in a row.
+            kinds = {"raw": (costs, ""), "typ": (typical_costs, "_typ")}
+            truths = {kind: mean_costs([f(s[1]) for s in sweeps]) for kind, (f, _) in kinds.items()}
             for i, (name, sweep, wall, load) in enumerate(sweeps):
                 # A sweep judged by the others (by itself when it is the only one):
                 # how far its own cheapest size is from theirs.
                 row = summary(example, "sweep", sweep, wall, load, {})
-                for kind, f in kinds.items():
+                for f, suffix in kinds.values():
                     own = f(sweep)
                     rest = mean_costs([f(o[1]) for j, o in enumerate(sweeps) if j != i] or [own])
-                    cheapest = min(own, key=own.get)
-                    row["pick" if kind == "raw" else "pick_typ"] = cheapest
-                    row["error" if kind == "raw" else "error_typ"] = error_against(rest, cheapest)
+                    row["pick" + suffix] = min(own, key=own.get)
+                    row["error" + suffix] = error_against(rest, row["pick" + suffix])
                 rows.append(row)
             if len(sweeps) > 1:
                 mine = [r for r in rows if r["example"] == example]
-                for kind, key in (("raw", ""), ("typ", "_typ")):
+                for kind, (_, key) in kinds.items():
                     print(f"{example}: truth {kind} = mean of {len(sweeps)} sweeps, cheapest "
                           f"{min(truths[kind], key=truths[kind].get)} MB; each sweep's cheapest priced by the others: "
                           + ", ".join(f"{r['pick' + key]} MB {r['error' + key] * 100:+.1f}%" for r in mine), flush=True)
