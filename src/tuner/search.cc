@@ -35,22 +35,53 @@ void assign_margins(std::vector<SizeResult>& sizes) {
   }
 }
 
-double expected_regret(const SizeResult& pick, const SizeResult& other) {
+namespace {
+
+// How much cheaper `other` is than `pick` beyond what the tie rule accepts, as
+// a share of the pick's cost; nothing when either is not a usable size.
+std::optional<double> gain_beyond_tie(const SizeResult& pick, const SizeResult& other) {
   const double p = pick.cost.total();
   const double o = other.cost.total();
-  if (!pick.feasible || !other.feasible || p <= 0 || o <= 0) return 0;
-  const Candidate a = to_candidate(pick);
-  const Candidate b = to_candidate(other);
-  const double band = tie_band(a, b, /*by_cost=*/true);
-  const double gain = 1 - o / p - band;  // how much cheaper `other` is beyond what the tie rule accepts
-  // Margins are 95% half-widths: about two standard errors each.
-  const double spread = std::hypot(pick.cost_margin, other.cost_margin * o / p) / 2;
-  if (spread <= 0) return std::max(0.0, gain);
-  const double z = gain / spread;
-  // E[max(0, X)] for X ~ N(gain, spread): gain * Phi(z) + spread * phi(z).
+  if (!pick.feasible || !other.feasible || p <= 0 || o <= 0) return std::nullopt;
+  return 1 - o / p - tie_band(to_candidate(pick), to_candidate(other), /*by_cost=*/true);
+}
+
+// E[max(0, X)] for X ~ N(mean, sd): mean * Phi(z) + sd * phi(z), z = mean / sd.
+double expected_positive_part(double mean, double sd) {
+  if (sd <= 0) return std::max(0.0, mean);
+  const double z = mean / sd;
   const double cdf = 0.5 * std::erfc(-z / std::sqrt(2.0));
   const double pdf = std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi);
-  return std::max(0.0, gain * cdf + spread * pdf);
+  return std::max(0.0, mean * cdf + sd * pdf);
+}
+
+}  // namespace
+
+double expected_regret(const SizeResult& pick, const SizeResult& other) {
+  const std::optional<double> gain = gain_beyond_tie(pick, other);
+  if (!gain) return 0;
+  // Margins are 95% half-widths: about two standard errors each.
+  const double ratio = other.cost.total() / pick.cost.total();
+  return expected_positive_part(*gain, std::hypot(pick.cost_margin, other.cost_margin * ratio) / 2);
+}
+
+double value_of_invokes(const SizeResult& pick, const SizeResult& other, double noise, int pick_invokes,
+                        int other_invokes) {
+  const std::optional<double> gain = gain_beyond_tie(pick, other);
+  if (!gain || noise <= 0) return 0;
+  const double ratio = other.cost.total() / pick.cost.total();
+  // The variance of a cost's estimate the invokes remove, in shares of the
+  // pick's cost: precision (1 / variance) grows by 1 / noise^2 per invoke, for a
+  // size compared as measured and one blended with the fit alike (smoothing.h).
+  auto narrowed = [&](const SizeResult& s, double scale, int invokes) {
+    const double total = s.cost.total();
+    const double sd = s.cost_margin / 2 * scale;  // a 95% margin is about two standard errors
+    const double one = noise * (total > 0 ? s.cost.compute / total : 1) * scale;  // one invoke's spread
+    if (sd <= 0 || one <= 0 || invokes <= 0) return 0.0;
+    return sd * sd - 1 / (1 / (sd * sd) + invokes / (one * one));
+  };
+  const double resolved = std::sqrt(narrowed(pick, 1, pick_invokes) + narrowed(other, ratio, other_invokes));
+  return expected_positive_part(*gain, resolved) - std::max(0.0, *gain);
 }
 
 ModelPoint to_model_point(const SizeResult& size) {
@@ -446,12 +477,24 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
     // shrinks as soon as its cost is known to be close.
     if (!st.pick) break;
     const SizeResult& pick = st.compared[*st.pick];
+    const int step = 2;
+    const int pick_round = sampler.invocations(pick.memory_mb) < per_size ? step : 0;
+    const double noise = pooled_noise(st.sizes).relative;
     std::vector<std::pair<double, int>> regrets;  // the sizes above the goal, largest regret first
+    int beyond_invokes = 0;  // sizes above the goal that a round of invokes is not expected to settle
     for (const auto& r : st.compared) {
       if (!r.feasible || &r == &pick) continue;
       const double regret = expected_regret(pick, r);
-      if (sampler.invocations(r.memory_mb) >= per_size) continue;
-      if (regret > options.regret_goal) regrets.emplace_back(regret, r.memory_mb);
+      if (sampler.invocations(r.memory_mb) >= per_size || regret <= options.regret_goal) continue;
+      // Where what is left of the regret is uncertainty more invokes hardly
+      // reduce, the budget would be spent without changing the pick (sizes
+      // compared through the fit at 15% noise an invoke, noisy-mixed:
+      // bench/README.md, auto_search_bench session 11).
+      if (value_of_invokes(pick, r, noise, pick_round, step) < options.round_value_goal) {
+        ++beyond_invokes;
+        continue;
+      }
+      regrets.emplace_back(regret, r.memory_mb);
     }
     std::sort(regrets.begin(), regrets.end(), std::greater<>());
     std::vector<int> undecided;
@@ -493,14 +536,18 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
         report.stop_reason = fmt::format("no other size is expected to save more than {:.1f}% over the pick",
                                          options.regret_goal * 100);
       }
+      if (beyond_invokes > 0) {
+        report.stop_reason += fmt::format(", except {} size(s) within the noise of the pick that more invokes are not "
+                                          "expected to tell from it (a round of {} more is expected to save less "
+                                          "than {:.2f}%)",
+                                          beyond_invokes, step, options.round_value_goal * 100);
+      }
       break;
     }
-    const int step = 2;
     {
       // Where the budget cannot refine them all, the ones with the most regret
       // (rather than stopping with budget left).
-      const int pick_needs = sampler.invocations(pick.memory_mb) < per_size ? step : 0;
-      const int room = (budget_left() - pick_needs) / step;
+      const int room = (budget_left() - pick_round) / step;
       if (room >= 1 && room < static_cast<int>(undecided.size())) undecided.resize(room);
     }
     if (sampler.invocations(pick.memory_mb) < per_size) undecided.push_back(pick.memory_mb);

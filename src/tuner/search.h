@@ -13,7 +13,8 @@
 // interpolation cannot see); and the model's
 // predicted best, which is always measured before it is recommended. Last, the
 // sizes whose expected regret is above the goal get more invokes, two at a
-// time, the largest regrets first, until none is or the budget is spent. The
+// time, the largest regrets first, until none is or the budget is spent, a
+// size only where the round is expected to save something (value_of_invokes). The
 // sizes are compared through the model's fit where it explains them all within
 // noise (smoothing.h).
 #pragma once
@@ -40,6 +41,12 @@ struct SearchOptions {
   // The adaptive step stops when no other size's expected regret (expected_regret)
   // is above this share of the pick's cost.
   double regret_goal = 0.005;
+  // ...and a size gets another round of invokes only where the round is
+  // expected to save at least this share of the pick's cost (value_of_invokes):
+  // where the sizes are compared through the fit, whose precision is bounded
+  // by its allowance for its own form, the regret can stay above the goal
+  // however many are spent. 0: every size above the regret goal.
+  double round_value_goal = 0.001;
   // Compare the sizes through the model's fit where it explains them all
   // within noise (smoothing.h); off: as measured.
   bool compare_through_fit = true;
@@ -103,6 +110,18 @@ void assign_margins(std::vector<SizeResult>& sizes);
 // and noisy, small once they are told apart or shown equivalent, so it says where
 // more invokes can still change the answer and when none can.
 double expected_regret(const SizeResult& pick, const SizeResult& other);
+
+// What more invokes (`pick_invokes` of the pick, `other_invokes` of the other)
+// are expected to save, as a
+// share of the pick's cost: the knowledge gradient of the choice between them,
+// E[max(0, gain after)] - max(0, gain now), where the gain is how much cheaper
+// `other` is beyond the tie band and the invokes narrow what is known of the
+// difference (each adds 1 / noise^2 to a cost's precision, noise the relative
+// spread of one steady invoke). Small when the two are told apart, and when the
+// uncertainty left is one more invokes do not reduce: those invokes would not
+// change the pick.
+double value_of_invokes(const SizeResult& pick, const SizeResult& other, double noise, int pick_invokes,
+                        int other_invokes);
 
 ModelPoint to_model_point(const SizeResult& size);
 
