@@ -8,6 +8,7 @@
 
 #include "engine_api/lambda_limits.h"
 #include "report/text_format.h"
+#include "tuner/environment_speed.h"
 #include "tuner/tuner.h"
 #include "util/strings.h"
 
@@ -24,6 +25,16 @@ using tuner::WorkloadKind;
 namespace {
 
 std::string mb(int memory_mb) { return util::with_thousands(memory_mb) + " MB"; }
+
+// "128, 256 and 1,024": sizes for a sentence that ends the list with " MB".
+std::string sizes_list(const std::vector<int>& sizes) {
+  std::string list;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    list += i == 0 ? "" : (i + 1 == sizes.size() ? " and " : ", ");
+    list += util::with_thousands(sizes[i]);
+  }
+  return list;
+}
 
 std::string limit_text(const LatencyLimit& limit) {
   return fmt::format("{} <= {:g} ms", percentile_name(limit.percentile), limit.max_ms);
@@ -189,14 +200,31 @@ void explain(TuneResult& result) {
         100.0 * static_cast<double>(r.sizes.size()) / sweep_sizes, util::with_thousands(sweep_sizes * plan.num),
         r.search->stop_reason);
     reasoning.push_back(line);
+    double widest = 0;  // the farthest a size's environment ran from the level
+    for (const auto& a : r.speed_adjustments) widest = std::max(widest, std::abs(a.cpu_ms / a.typical_cpu_ms - 1));
     if (!r.speed_adjustments.empty()) {
-      double widest = 0;
-      for (const auto& a : r.speed_adjustments) widest = std::max(widest, std::abs(a.cpu_ms / a.typical_cpu_ms - 1));
       reasoning.push_back(fmt::format(
           "The sizes were compared at the level of their CPU times per invoke, not each at its own: each size ran "
           "in its own execution environment, and environments run the same work at different speeds (here up to "
           "{:.0f}% off that level), which more invokes in the same one cannot average out.",
           widest * 100));
+    }
+    // A throttled pick is compared as measured, in its one environment: say
+    // when that environment's speed could have made it the pick (image-python's
+    // 128 MB, 13 runs in 100: bench/README.md, session 11).
+    if (const SizeResult* chosen = r.recommended()) {
+      const std::vector<int> rivals = tuner::rivals_within_environment_reach(r.sizes, *chosen);
+      if (!rivals.empty()) {
+        reasoning.push_back(fmt::format(
+            "{} is below a fifth of a vCPU, where a size's CPU time per invoke is its quota's as much as its "
+            "execution environment's, so it was compared as measured, in the one environment it ran in; "
+            "environments run the same work {}, and {} MB cost{} within what that can move: another run may "
+            "recommend {}.",
+            mb(chosen->memory_mb),
+            widest > 0 ? fmt::format("up to {:.0f}% faster or slower than their level in this run", widest * 100)
+                       : std::string("several percent faster or slower"),
+            sizes_list(rivals), rivals.size() == 1 ? "s" : "", rivals.size() == 1 ? "it" : "one of them"));
+      }
     }
     if (r.sizes_fit) {
       reasoning.push_back(fmt::format(
@@ -237,12 +265,8 @@ void explain(TuneResult& result) {
     it->second.push_back(s.memory_mb);
   }
   for (const auto& [reason, sizes] : unusable) {
-    std::string list;
-    for (size_t i = 0; i < sizes.size(); ++i) {
-      list += i == 0 ? "" : (i + 1 == sizes.size() ? " and " : ", ");
-      list += util::with_thousands(sizes[i]);
-    }
-    reasoning.push_back(fmt::format("{} MB {} not usable: {}.", list, sizes.size() == 1 ? "is" : "are", reason));
+    reasoning.push_back(
+        fmt::format("{} MB {} not usable: {}.", sizes_list(sizes), sizes.size() == 1 ? "is" : "are", reason));
   }
   std::vector<int> stopped;
   for (const auto& s : r.sizes) {
@@ -251,14 +275,9 @@ void explain(TuneResult& result) {
     }
   }
   if (!stopped.empty()) {
-    std::string list;
-    for (size_t i = 0; i < stopped.size(); ++i) {
-      list += i == 0 ? "" : (i + 1 == stopped.size() ? " and " : ", ");
-      list += util::with_thousands(stopped[i]);
-    }
     reasoning.push_back(fmt::format("{} MB stopped at the first out-of-memory or timeout: more invokes cannot make "
                                       "{} usable.",
-                                      list, stopped.size() == 1 ? "it" : "them"));
+                                      sizes_list(stopped), stopped.size() == 1 ? "it" : "them"));
   }
   for (const auto& s : r.sizes) {
     if (!s.feasible) {

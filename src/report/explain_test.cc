@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "engine_api/lambda_limits.h"
 #include "report/text_format.h"
+#include "tuner/environment_speed.h"
 #include "tuner/testing/fake_backend.h"
 
 namespace sweetspot::report {
@@ -103,6 +105,33 @@ TEST(Explain, KeepsWhatTheTunerAddedAroundItsOwnWords) {
   EXPECT_EQ(r.reasoning.back(), "the tuner's sentence");
   ASSERT_FALSE(r.warnings.empty());
   EXPECT_EQ(r.warnings.front(), "a backend note");
+}
+
+// A pick below a fifth of a vCPU is compared as measured, in the one
+// environment it ran in: where environments of different speeds (the env-speed
+// curve) leave rivals within what that can move, the reasoning says another run
+// may recommend one of them, and names them; a pick compared at the level of
+// the larger sizes' CPU times never gets the sentence.
+TEST(Explain, SaysWhenAThrottledPickRestsOnItsOneEnvironment) {
+  const std::string sentence = "compared as measured, in the one environment it ran in";
+  int said = 0;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    FakeBackend backend(tuner::testing::standard_curve("env-speed"), seed);
+    tuner::Plan plan;
+    plan.selection = tuner::SizeSelection::kAuto;
+    plan.seed = seed;
+    const auto r = tune_and_explain(backend, plan);
+    ASSERT_NE(r.recommended(), nullptr);
+    const std::vector<int> rivals = tuner::rivals_within_environment_reach(r.sizes, *r.recommended());
+    EXPECT_EQ(any_has(r.reasoning, sentence), !rivals.empty()) << "seed " << seed;
+    if (engine_api::cpu_share(r.recommended()->memory_mb) >= tuner::kThrottledShare) {
+      EXPECT_TRUE(rivals.empty()) << "seed " << seed;
+    } else if (!rivals.empty()) {
+      ++said;
+      EXPECT_TRUE(any_has(r.reasoning, "another run may recommend")) << "seed " << seed;
+    }
+  }
+  EXPECT_GT(said, 0);
 }
 
 TEST(Explain, MoneyInFixedNotationPeopleCanCompare) {

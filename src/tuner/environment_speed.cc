@@ -103,4 +103,19 @@ TypicalSpeed at_typical_speed(const std::vector<SizeResult>& sizes, const Prices
   return out;
 }
 
+std::vector<int> rivals_within_environment_reach(const std::vector<SizeResult>& sizes, const SizeResult& pick) {
+  std::vector<int> rivals;
+  const ModelPoint p = to_model_point(pick);
+  const double cost = pick.cost.total();
+  if (!pick.feasible || p.cpus <= 0 || p.cpus >= kThrottledShare || p.duration_ms <= 0 || p.cpu_ms <= 0 || cost <= 0) {
+    return rivals;
+  }
+  const double cpu_part = std::min(1.0, p.cpu_ms / p.cpus / p.duration_ms);
+  const double reach = kEnvironmentReach * cpu_part;
+  for (const auto& s : sizes) {
+    if (s.feasible && s.memory_mb != pick.memory_mb && s.cost.total() <= cost * (1 + reach)) rivals.push_back(s.memory_mb);
+  }
+  return rivals;
+}
+
 }  // namespace sweetspot::tuner

@@ -67,4 +67,16 @@ struct TypicalSpeed {
 // measured and no adjustments.
 TypicalSpeed at_typical_speed(const std::vector<SizeResult>& sizes, const Prices& prices, int tmp_mb);
 
+// How far one environment's speed can move the part of a size's cost that its
+// CPU time accounts for: about two standard deviations of the 8-9% between
+// environments measured in sessions 10 and 11 (bench/README.md).
+inline constexpr double kEnvironmentReach = 0.2;
+
+// Where `pick` is below kThrottledShare, so compared as measured in the one
+// environment it ran in, the other feasible sizes that cost within what that
+// environment's speed can move its cost (kEnvironmentReach of the part its CPU
+// time accounts for), by memory: another run may pick one of them. Empty where
+// the pick is not throttled or none is that close.
+std::vector<int> rivals_within_environment_reach(const std::vector<SizeResult>& sizes, const SizeResult& pick);
+
 }  // namespace sweetspot::tuner

@@ -53,6 +53,21 @@ TEST(EnvironmentSpeed, ASlowEnvironmentIsComparedAtTheLevelsSpeed) {
   EXPECT_EQ(measured[2].typical_duration_ms, 160);
 }
 
+// A throttled pick of CPU-bound work, whose cost is flat up to one vCPU: the
+// sizes that cost within what its one environment's speed can move (20% of
+// its CPU part) are its rivals; two vCPUs for serial work cost twice as much
+// and are not. Where the pick mostly waits, the environment's speed moves
+// little of its cost, and a pick above a fifth of a vCPU is compared at the
+// level anyway: no rivals.
+TEST(EnvironmentSpeed, RivalsOfAThrottledPickAreTheSizesItsEnvironmentCouldHaveBeaten) {
+  const std::vector<SizeResult> cpu_bound = {size(128, 0, 50), size(512, 0, 50), size(1769, 0, 50),
+                                             size(3538, 0, 50)};
+  EXPECT_EQ(rivals_within_environment_reach(cpu_bound, cpu_bound[0]), (std::vector<int>{512, 1769}));
+  EXPECT_TRUE(rivals_within_environment_reach(cpu_bound, cpu_bound[1]).empty());
+  const std::vector<SizeResult> waiting = {size(128, 500, 5), size(160, 500, 5), size(1769, 500, 5)};
+  EXPECT_TRUE(rivals_within_environment_reach(waiting, waiting[0]).empty());
+}
+
 // A size whose CPU time is far off the level did other work (a collector near
 // its floor), not the same work slower: compared as measured, and left out of
 // the level.
