@@ -56,13 +56,13 @@ util::Result<util::UniqueFd> RuntimeProcess::spawn(const FunctionConfig& config,
     spawn.tmp = sandbox::TmpIsolation::kShared;
     process = sandbox::Process::spawn(spawn);
   }
-  spawned_at_ = util::Clock::now();
   if (!process) {
     return util::fail("cannot start the runtime (" + launch->argv.front() + "): " + process.error().message,
                       process.error().kind);
   }
   process_.emplace(std::move(*process));
   pid_ = process_->pid();
+  spawned_at_ = process_->executed_at();
   return log_read;  // log_write closes here: the child holds the only write end
 }
 

@@ -36,9 +36,10 @@ class RuntimeProcess {
 
   pid_t pid() const { return pid_; }
   int pidfd() const { return process_ ? process_->pidfd() : -1; }
-  // When spawn() returned: the runtime was exec'd, INIT started. Joining the
-  // cgroup before exec costs cgroup v1 an RCU grace period (~10 ms) that is the
-  // sandbox's, not the function's, so it stays out of Init Duration.
+  // When the runtime was exec'd (the child's own reading, so a parent resumed
+  // late on a loaded host does not shorten Init Duration): INIT started.
+  // Joining the cgroup before exec costs cgroup v1 an RCU grace period (~10 ms)
+  // that is the sandbox's, not the function's, so it stays out of Init Duration.
   util::Clock::time_point spawned_at() const { return spawned_at_; }
 
   // Between invokes nothing of the function runs. Both may be called from the

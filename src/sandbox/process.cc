@@ -14,11 +14,14 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <optional>
 
 #include <sanitizer/asan_interface.h>  // a no-op unless built with AddressSanitizer
 
@@ -34,9 +37,11 @@ namespace fs = std::filesystem;
 int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 int pidfd_send_signal(int pidfd, int signo) { return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, signo, nullptr, 0)); }
 
-// The step that failed in the child, sent to the parent through a CLOEXEC pipe
-// (end of file there means exec succeeded).
+// What the child reports to the parent through a CLOEXEC pipe, one record at a
+// time: the step that failed, or kExecuting with the moment it execs (end of
+// file after that means exec succeeded).
 enum class Step : int {
+  kExecuting,  // not a failure: `at` is when the child called execve
   kSession,
   kSignals,
   kJoinCgroup,  // `index` names the join file
@@ -58,10 +63,11 @@ enum class Step : int {
   kExec,
 };
 
-struct ChildFailure {
+struct ChildReport {
   Step step;
   int index;
   int error;
+  struct timespec at;  // kExecuting: CLOCK_MONOTONIC (util::Clock's) just before execve
 };
 
 // Everything the child touches, built before the clone.
@@ -115,7 +121,7 @@ Result<std::string> resolve_program(const SpawnOptions& options) {
   return util::fail("cannot find the program '" + name + "' in PATH (" + path + ")");
 }
 
-std::string describe_step(const ChildFailure& failure, const ChildPlan& plan, const SpawnOptions& options) {
+std::string describe_step(const ChildReport& failure, const ChildPlan& plan, const SpawnOptions& options) {
   switch (failure.step) {
     case Step::kSession: return "cannot start a new session";
     case Step::kSignals: return "cannot reset the signal mask";
@@ -152,6 +158,7 @@ std::string describe_step(const ChildFailure& failure, const ChildPlan& plan, co
     case Step::kStdio: return "cannot set up stdin/stdout/stderr";
     case Step::kCloseFds: return "cannot close inherited file descriptors";
     case Step::kExec: return "cannot execute " + plan.program;
+    case Step::kExecuting: break;  // not a failure
   }
   return "cannot start the process";
 }
@@ -159,7 +166,7 @@ std::string describe_step(const ChildFailure& failure, const ChildPlan& plan, co
 // --- In the child: async-signal-safe calls only, no allocation. ---
 
 [[noreturn]] void child_fail(int report_fd, Step step, int index = 0) {
-  const ChildFailure failure{step, index, errno};
+  const ChildReport failure{step, index, errno, {}};
   ssize_t ignored = ::write(report_fd, &failure, sizeof failure);
   (void)ignored;
   ::_exit(127);
@@ -297,6 +304,14 @@ void finish_namespace(const ChildPlan& plan, int report) {
       child_fail(report, Step::kCloseFds);
     }
   }
+  // The moment the program starts, taken here rather than when the parent's
+  // clone() returns: on a loaded host the parent may run milliseconds later,
+  // and the runtime's Init Duration would be measured short. (A record is far
+  // below PIPE_BUF, so the write is whole or not at all.)
+  ChildReport executing{Step::kExecuting, 0, 0, {}};
+  ::clock_gettime(CLOCK_MONOTONIC, &executing.at);
+  ssize_t ignored = ::write(report, &executing, sizeof executing);
+  (void)ignored;
   ::execve(plan.program.c_str(), plan.argv.data(), plan.envp.data());
   child_fail(report, Step::kExec);
 }
@@ -483,12 +498,18 @@ Result<Process> Process::spawn(const SpawnOptions& options) {
 
   util::UniqueFd pidfd(pidfd_open(pid));
   const int pidfd_errno = errno;
-  ChildFailure failure{};
+  ChildReport failure{};
+  std::optional<util::Clock::time_point> executed_at;
   ssize_t n;
-  do {
-    n = ::read(report_read.get(), &failure, sizeof failure);
-  } while (n < 0 && errno == EINTR);
-  if (n != 0 || !pidfd) {
+  while (true) {
+    do {
+      n = ::read(report_read.get(), &failure, sizeof failure);
+    } while (n < 0 && errno == EINTR);
+    if (n != static_cast<ssize_t>(sizeof failure) || failure.step != Step::kExecuting) break;
+    executed_at = util::Clock::time_point(std::chrono::duration_cast<util::Clock::duration>(
+        std::chrono::seconds(failure.at.tv_sec) + std::chrono::nanoseconds(failure.at.tv_nsec)));
+  }
+  if (n != 0 || !pidfd || !executed_at) {
     if (n == 0) ::kill(pid, SIGKILL);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -501,14 +522,17 @@ Result<Process> Process::spawn(const SpawnOptions& options) {
       const bool input = failure.step == Step::kExec || failure.step == Step::kChdir;
       return std::unexpected(input ? error : util::host_error(std::move(error)));
     }
-    if (n != 0) return util::fail("cannot start " + plan.program + ": its set-up ended without a report");
+    if (n != 0 || !executed_at) {
+      return util::fail("cannot start " + plan.program + ": its set-up ended without a report");
+    }
     errno = pidfd_errno;
     return util::fail_errno("cannot open a pidfd for process " + std::to_string(pid));
   }
-  return Process(pid, std::move(pidfd));
+  return Process(pid, std::move(pidfd), *executed_at);
 }
 
-Process::Process(pid_t pid, util::UniqueFd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {
+Process::Process(pid_t pid, util::UniqueFd pidfd, util::Clock::time_point executed_at)
+    : pid_(pid), pidfd_(std::move(pidfd)), executed_at_(executed_at) {
   const int fd = pidfd_.get();
   cleanup_ = std::make_unique<util::CleanupHook>([fd, pid] {
     ::kill(-pid, SIGKILL);  // its process group: children that did not move away
@@ -519,6 +543,7 @@ Process::Process(pid_t pid, util::UniqueFd pidfd) : pid_(pid), pidfd_(std::move(
 Process::Process(Process&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
       pidfd_(std::move(other.pidfd_)),
+      executed_at_(other.executed_at_),
       status_(std::move(other.status_)),
       cleanup_(std::move(other.cleanup_)) {}
 
@@ -527,6 +552,7 @@ Process& Process::operator=(Process&& other) noexcept {
     end_child();
     pid_ = std::exchange(other.pid_, -1);
     pidfd_ = std::move(other.pidfd_);
+    executed_at_ = other.executed_at_;
     status_ = std::move(other.status_);
     cleanup_ = std::move(other.cleanup_);
   }

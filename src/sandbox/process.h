@@ -13,6 +13,7 @@
 
 #include "sandbox/cgroup.h"
 #include "sandbox/filesystem_view.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 #include "util/unique_fd.h"
@@ -77,6 +78,9 @@ class Process {
   ~Process();  // SIGKILLs (with its process group) and reaps a child still running
 
   pid_t pid() const { return pid_; }
+  // When the child called execve: the program's start, as the child's own clock
+  // read it (the parent may resume later on a loaded host).
+  util::Clock::time_point executed_at() const { return executed_at_; }
   // Readable once the process has exited (for a poll loop); -1 once reaped.
   int pidfd() const { return status_ ? -1 : pidfd_.get(); }
   // Blocks until the process exits; later calls return the same status.
@@ -85,11 +89,12 @@ class Process {
   void kill(int signo);
 
  private:
-  Process(pid_t pid, util::UniqueFd pidfd);
+  Process(pid_t pid, util::UniqueFd pidfd, util::Clock::time_point executed_at);
   void reaped(ExitStatus status);
   void end_child();
   pid_t pid_ = -1;
   util::UniqueFd pidfd_;
+  util::Clock::time_point executed_at_;
   std::optional<ExitStatus> status_;
   std::unique_ptr<util::CleanupHook> cleanup_;  // until reaped
 };

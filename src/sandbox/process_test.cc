@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -197,6 +198,31 @@ TEST(Process, StdoutAndStderrGoWhereAsked) {
   EXPECT_EQ(std::string(buffer, n > 0 ? static_cast<size_t>(n) : 0), "to-err\n");
   ::close(out[0]);
   ::close(err[0]);
+}
+
+// The program's start is the child's own reading of the clock just before
+// execve: after spawn() was called, no later than it returned, and before
+// anything the program itself does (a loaded host may resume the parent late,
+// which must not shorten a runtime's Init Duration).
+TEST(Process, ExecutedAtIsTheChildsReadingJustBeforeItsProgramRuns) {
+  int out[2];
+  ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
+  SpawnOptions options = shell("exec python3 -c 'import time; print(time.monotonic_ns())'");
+  options.stdout_fd = out[1];
+  const util::Clock::time_point before = util::Clock::now();
+  auto process = Process::spawn(options);
+  const util::Clock::time_point returned = util::Clock::now();
+  ::close(out[1]);
+  ASSERT_TRUE(process) << process.error().message;
+  EXPECT_EQ(process->wait().value, 0);
+  char buffer[64];
+  const ssize_t n = ::read(out[0], buffer, sizeof buffer);
+  ::close(out[0]);
+  ASSERT_GT(n, 0);
+  const auto program_ran = util::Clock::time_point(std::chrono::nanoseconds(std::stoll(std::string(buffer, n))));
+  EXPECT_LE(before, process->executed_at());
+  EXPECT_LE(process->executed_at(), returned);
+  EXPECT_LE(process->executed_at(), program_ran);
 }
 
 TEST(Process, OpenFileLimitIsApplied) {
