@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -118,6 +119,33 @@ TEST_F(CgroupTest, CreateAppliesLimitsAndDestructorRemovesEverything) {
     EXPECT_TRUE(group->empty());
   }
   for (const fs::path& dir : dirs) EXPECT_FALSE(fs::exists(dir)) << dir;
+}
+
+// Two sweetspot processes at once (two tunes, or ctest -j2): each removes the
+// shared parent when its last group goes, which can happen between the other's
+// making the parent and making its group there. Neither may fail for it.
+TEST_F(CgroupTest, TwoProcessesCreatingAndRemovingGroupsAtOnceBothSucceed) {
+  constexpr int kRounds = 300;
+  auto churn = [&](const std::string& name) {
+    int failures = 0;
+    for (int i = 0; i < kRounds; ++i) {
+      auto group = Cgroup::create(host_, name, CgroupLimits{});
+      if (!group) {
+        ++failures;
+        fprintf(stderr, "%s\n", group.error().message.c_str());
+      }
+    }
+    return failures;
+  };
+  const pid_t other = ::fork();
+  ASSERT_GE(other, 0);
+  if (other == 0) ::_exit(std::min(churn("race-child-" + std::to_string(::getpid())), 100));
+  const int mine = churn("race-parent-" + std::to_string(::getpid()));
+  int status = 0;
+  ASSERT_EQ(::waitpid(other, &status, 0), other);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the other process's creates that failed";
+  EXPECT_EQ(mine, 0);
 }
 
 TEST_F(CgroupTest, QuotaCanChangeOnALiveGroup) {

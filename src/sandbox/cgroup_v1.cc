@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "sandbox/cgroup_base.h"
 #include "util/file.h"
@@ -244,17 +245,23 @@ Result<std::unique_ptr<Cgroup>> create_v1(const CgroupHost& host, const std::str
         const bool is_cpuset = std::any_of(host.v1_mounts.begin(), host.v1_mounts.end(), [&](const auto& m) {
           return m.first == "cpuset" && m.second == mount;
         });
-        // Another sweetspot process may remove an empty parent between our mkdirs.
+        // Another sweetspot process may remove an empty parent between our mkdirs,
+        // or while we set up its cpuset (its files then vanish or read ENODEV):
+        // both are tried again; a failure that persists is reported.
         int made = -1;
+        std::optional<util::Error> unready;  // the parent's set-up, when that failed
         for (int attempt = 0; attempt < 5 && made != 0; ++attempt) {
+          unready.reset();
           if (auto ready = prepare_parent(mount, parent, is_cpuset); !ready) {
-            parents.push_back(parent);
-            return fail_cleanly(ready.error());
+            unready = ready.error();
+            made = ENOENT;
+            continue;
           }
           made = ::mkdir(dir.c_str(), 0755) == 0 ? 0 : errno;
           if (made != ENOENT) break;
         }
         parents.push_back(parent);
+        if (unready) return fail_cleanly(*unready);
         if (made != 0) {
           errno = made;
           return fail_cleanly(util::errno_error("cannot create cgroup " + dir.string()));
