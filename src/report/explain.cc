@@ -26,16 +26,6 @@ namespace {
 
 std::string mb(int memory_mb) { return util::with_thousands(memory_mb) + " MB"; }
 
-// "128, 256 and 1,024": sizes for a sentence that ends the list with " MB".
-std::string sizes_list(const std::vector<int>& sizes) {
-  std::string list;
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    list += i == 0 ? "" : (i + 1 == sizes.size() ? " and " : ", ");
-    list += util::with_thousands(sizes[i]);
-  }
-  return list;
-}
-
 std::string limit_text(const LatencyLimit& limit) {
   return fmt::format("{} <= {:g} ms", percentile_name(limit.percentile), limit.max_ms);
 }
@@ -135,14 +125,14 @@ void explain(TuneResult& result) {
     }
     const std::vector<const SizeResult*> close = within_noise(r, *chosen);
     if (!close.empty()) {
-      std::string list;
+      std::vector<int> sizes;
       const SizeResult* quickest = chosen;
-      for (size_t i = 0; i < close.size(); ++i) {
-        list += i == 0 ? "" : (i + 1 == close.size() ? " and " : ", ");
-        list += util::with_thousands(close[i]->memory_mb);
-        if (close[i]->typical_duration_ms < quickest->typical_duration_ms) quickest = close[i];
+      for (const SizeResult* s : close) {
+        sizes.push_back(s->memory_mb);
+        if (s->typical_duration_ms < quickest->typical_duration_ms) quickest = s;
       }
-      std::string line = fmt::format("{} MB {} the same as {} within measurement noise (95% intervals overlap)", list,
+      std::string line = fmt::format("{} MB {} the same as {} within measurement noise (95% intervals overlap)",
+                                     util::with_thousands_list(sizes),
                                      close.size() == 1 ? "costs" : "cost", mb(chosen->memory_mb));
       if (plan.strategy.kind == StrategyKind::kCost) {
         line += fmt::format("; sizes within {:.1f}% of the cheapest count as equally cheap, and of those the fastest "
@@ -223,7 +213,8 @@ void explain(TuneResult& result) {
             mb(chosen->memory_mb),
             widest > 0 ? fmt::format("up to {:.0f}% faster or slower than their level in this run", widest * 100)
                        : std::string("several percent faster or slower"),
-            sizes_list(rivals), rivals.size() == 1 ? "s" : "", rivals.size() == 1 ? "it" : "one of them"));
+            util::with_thousands_list(rivals), rivals.size() == 1 ? "s" : "",
+            rivals.size() == 1 ? "it" : "one of them"));
       }
     }
     if (r.sizes_fit) {
@@ -266,7 +257,8 @@ void explain(TuneResult& result) {
   }
   for (const auto& [reason, sizes] : unusable) {
     reasoning.push_back(
-        fmt::format("{} MB {} not usable: {}.", sizes_list(sizes), sizes.size() == 1 ? "is" : "are", reason));
+        fmt::format("{} MB {} not usable: {}.", util::with_thousands_list(sizes), sizes.size() == 1 ? "is" : "are",
+                    reason));
   }
   std::vector<int> stopped;
   for (const auto& s : r.sizes) {
@@ -277,7 +269,7 @@ void explain(TuneResult& result) {
   if (!stopped.empty()) {
     reasoning.push_back(fmt::format("{} MB stopped at the first out-of-memory or timeout: more invokes cannot make "
                                       "{} usable.",
-                                      sizes_list(stopped), stopped.size() == 1 ? "it" : "them"));
+                                      util::with_thousands_list(stopped), stopped.size() == 1 ? "it" : "them"));
   }
   for (const auto& s : r.sizes) {
     if (!s.feasible) {

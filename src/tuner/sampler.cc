@@ -209,11 +209,7 @@ HostReport Sampler::host() const {
     if (s.concurrency_limit > 0) h.parallel_limited[m] = s.concurrency_limit;
   }
   if (!untrusted.empty()) {
-    std::string list;
-    for (size_t i = 0; i < untrusted.size(); ++i) {
-      list += i == 0 ? "" : (i + 1 == untrusted.size() ? " and " : ", ");
-      list += util::with_thousands(untrusted[i]);
-    }
+    const std::string list = util::with_thousands_list(untrusted);
     h.too_noisy = true;
     h.verdict = fmt::format(
         "this host was too busy to trust {} MB: {}, so their durations are this host's load, not the function's; "

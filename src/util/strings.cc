@@ -42,4 +42,13 @@ std::string with_thousands(long long value) {
   return value < 0 ? "-" + out : out;
 }
 
+std::string with_thousands_list(const std::vector<int>& values) {
+  std::string list;
+  for (size_t i = 0; i < values.size(); ++i) {
+    list += i == 0 ? "" : (i + 1 == values.size() ? " and " : ", ");
+    list += with_thousands(values[i]);
+  }
+  return list;
+}
+
 }  // namespace sweetspot::util
