@@ -498,28 +498,28 @@ Result<Process> Process::spawn(const SpawnOptions& options) {
 
   util::UniqueFd pidfd(pidfd_open(pid));
   const int pidfd_errno = errno;
-  ChildReport failure{};
+  ChildReport record{};
   std::optional<util::Clock::time_point> executed_at;
   ssize_t n;
   while (true) {
     do {
-      n = ::read(report_read.get(), &failure, sizeof failure);
+      n = ::read(report_read.get(), &record, sizeof record);
     } while (n < 0 && errno == EINTR);
-    if (n != static_cast<ssize_t>(sizeof failure) || failure.step != Step::kExecuting) break;
+    if (n != static_cast<ssize_t>(sizeof record) || record.step != Step::kExecuting) break;
     executed_at = util::Clock::time_point(std::chrono::duration_cast<util::Clock::duration>(
-        std::chrono::seconds(failure.at.tv_sec) + std::chrono::nanoseconds(failure.at.tv_nsec)));
+        std::chrono::seconds(record.at.tv_sec) + std::chrono::nanoseconds(record.at.tv_nsec)));
   }
   if (n != 0 || !pidfd || !executed_at) {
     if (n == 0) ::kill(pid, SIGKILL);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (n == static_cast<ssize_t>(sizeof failure)) {
-      errno = failure.error;
-      util::Error error = util::errno_error(describe_step(failure, plan, options));
+    if (n == static_cast<ssize_t>(sizeof record)) {
+      errno = record.error;
+      util::Error error = util::errno_error(describe_step(record, plan, options));
       // What the program is and where it runs are the caller's input; sessions,
       // namespaces, mounts and cgroups are the host's.
-      const bool input = failure.step == Step::kExec || failure.step == Step::kChdir;
+      const bool input = record.step == Step::kExec || record.step == Step::kChdir;
       return std::unexpected(input ? error : util::host_error(std::move(error)));
     }
     if (n != 0 || !executed_at) {

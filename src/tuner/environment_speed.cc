@@ -45,6 +45,13 @@ std::optional<double> level_of(const std::vector<Point>& points) {
 // The CPU the size had: what the host gave it, as the model takes it.
 double share_of(const SizeResult& s) { return to_model_point(s).cpus; }
 
+// The part of the size's typical duration that its CPU time accounts for: CPU
+// time at its share of a vCPU (serial work; all of the duration where that is
+// longer, as under a quota that the invoke's start in its period made generous).
+double cpu_part_ms(const SizeResult& s) {
+  return std::min(s.typical_duration_ms, s.cpu_time_ms.trimmed_mean / std::min(share_of(s), 1.0));
+}
+
 void scale(Summary& s, double factor) {
   for (double* v : {&s.mean, &s.trimmed_mean, &s.min, &s.max, &s.p5, &s.p50, &s.p90, &s.p95, &s.p99, &s.stddev,
                     &s.ci95_low, &s.ci95_high}) {
@@ -85,11 +92,8 @@ TypicalSpeed at_typical_speed(const std::vector<SizeResult>& sizes, const Prices
   for (const auto& p : points) {
     SizeResult& s = out.sizes[p.index];
     const double cpu = s.cpu_time_ms.trimmed_mean;
-    // The part of the duration that CPU time accounts for: CPU time at the size's
-    // share of a vCPU (serial work; all of it where the duration is shorter, as
-    // under a quota that the invoke's start in its period made generous).
     const double d = s.typical_duration_ms;
-    const double work = std::min(d, cpu / std::min(share_of(s), 1.0));
+    const double work = cpu_part_ms(s);
     const double factor = (d - work + work * typical / cpu) / d;
     s.typical_duration_ms *= factor;
     s.latency_ms *= factor;
@@ -105,15 +109,17 @@ TypicalSpeed at_typical_speed(const std::vector<SizeResult>& sizes, const Prices
 
 std::vector<int> rivals_within_environment_reach(const std::vector<SizeResult>& sizes, const SizeResult& pick) {
   std::vector<int> rivals;
-  const ModelPoint p = to_model_point(pick);
+  const double share = share_of(pick);
   const double cost = pick.cost.total();
-  if (!pick.feasible || p.cpus <= 0 || p.cpus >= kThrottledShare || p.duration_ms <= 0 || p.cpu_ms <= 0 || cost <= 0) {
+  if (!pick.feasible || share <= 0 || share >= kThrottledShare || pick.typical_duration_ms <= 0 ||
+      pick.cpu_time_ms.trimmed_mean <= 0 || cost <= 0) {
     return rivals;
   }
-  const double cpu_part = std::min(1.0, p.cpu_ms / p.cpus / p.duration_ms);
-  const double reach = kEnvironmentReach * cpu_part;
+  const double reach = kEnvironmentReach * cpu_part_ms(pick) / pick.typical_duration_ms;
   for (const auto& s : sizes) {
-    if (s.feasible && s.memory_mb != pick.memory_mb && s.cost.total() <= cost * (1 + reach)) rivals.push_back(s.memory_mb);
+    if (s.feasible && s.memory_mb != pick.memory_mb && s.cost.total() <= cost * (1 + reach)) {
+      rivals.push_back(s.memory_mb);
+    }
   }
   return rivals;
 }

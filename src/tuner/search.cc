@@ -550,7 +550,7 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
       const int room = (budget_left() - pick_round) / step;
       if (room >= 1 && room < static_cast<int>(undecided.size())) undecided.resize(room);
     }
-    if (sampler.invocations(pick.memory_mb) < per_size) undecided.push_back(pick.memory_mb);
+    if (pick_round > 0) undecided.push_back(pick.memory_mb);
     if (budget_left() < step * static_cast<int>(undecided.size())) {
       report.stop_reason = fmt::format("stopped at the budget of {} invokes with {} size(s) that could still be "
                                        "cheaper than the pick",
