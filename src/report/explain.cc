@@ -217,12 +217,18 @@ void explain(TuneResult& result) {
             rivals.size() == 1 ? "it" : "one of them"));
       }
     }
-    if (r.sizes_fit) {
+    if (const auto& fit = r.sizes_fit) {
+      const std::string form =
+          fit->form == tuner::SizesFit::Form::kWaitHidden
+              ? fmt::format("below one vCPU each size's CPU time at its share of a vCPU, x{:.2f}, its waits passing "
+                            "while the quota holds it back; from one vCPU, one wait of {:.1f} ms plus its CPU time",
+                            fit->throttled_factor, fit->wait_ms)
+              : fmt::format("one wait of {:.1f} ms plus each size's CPU time at its share of a vCPU", fit->wait_ms);
       reasoning.push_back(fmt::format(
-          "The sizes were compared through the model's fit to all of them (one wait of {:.1f} ms plus each size's CPU "
-          "time at its share of a vCPU), which explains every measured size within the run's noise ({:.1f}% per "
-          "invoke): with a few invokes per size, the cheapest measured mean is often a lucky one.",
-          r.sizes_fit->wait_ms, r.sizes_fit->noise * 100));
+          "The sizes were compared through the model's fit to all of them ({}), which explains every measured size "
+          "within the run's noise ({:.1f}% per invoke): with a few invokes per size, the cheapest measured mean is "
+          "often a lucky one.",
+          form, fit->noise * 100));
     }
   }
   if (r.model_best) {

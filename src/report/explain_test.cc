@@ -1,10 +1,13 @@
 #include "report/explain.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "engine_api/lambda_limits.h"
+#include "report/json_result.h"
 #include "report/text_format.h"
 #include "tuner/environment_speed.h"
+#include "tuner/smoothing.h"
 #include "tuner/testing/fake_backend.h"
 
 namespace sweetspot::report {
@@ -21,6 +24,15 @@ tuner::TuneResult tune_and_explain(FakeBackend& backend, const tuner::Plan& plan
   tuner::TuneResult r = tuner::tune(backend, plan, us_east_1(), nullptr).value();
   explain(r);
   return r;
+}
+
+// `--memory auto` on a standard curve, `seed` for the backend and the order of sizes.
+tuner::TuneResult explain_auto(std::string_view curve, uint64_t seed) {
+  FakeBackend backend(tuner::testing::standard_curve(curve), seed);
+  tuner::Plan plan;
+  plan.selection = tuner::SizeSelection::kAuto;
+  plan.seed = seed;
+  return tune_and_explain(backend, plan);
 }
 
 Curve io_bound() {
@@ -116,11 +128,7 @@ TEST(Explain, SaysWhenAThrottledPickRestsOnItsOneEnvironment) {
   const std::string sentence = "compared as measured, in the one environment it ran in";
   int said = 0;
   for (uint64_t seed = 1; seed <= 10; ++seed) {
-    FakeBackend backend(tuner::testing::standard_curve("env-speed"), seed);
-    tuner::Plan plan;
-    plan.selection = tuner::SizeSelection::kAuto;
-    plan.seed = seed;
-    const auto r = tune_and_explain(backend, plan);
+    const auto r = explain_auto("env-speed", seed);
     ASSERT_NE(r.recommended(), nullptr);
     const std::vector<int> rivals = tuner::rivals_within_environment_reach(r.sizes, *r.recommended());
     EXPECT_EQ(any_has(r.reasoning, sentence), !rivals.empty()) << "seed " << seed;
@@ -132,6 +140,25 @@ TEST(Explain, SaysWhenAThrottledPickRestsOnItsOneEnvironment) {
     }
   }
   EXPECT_GT(said, 0);
+}
+
+// Where the sizes were compared through the fit's second form (waits that pass
+// while the quota holds the function back), the reasoning says so, with the
+// wait and the factor, and the JSON names the form: a reader can see why the
+// sizes below one vCPU were not charged the wait.
+TEST(Explain, SaysWhenWaitsPassWhileTheQuotaHoldsTheFunctionBack) {
+  int hidden = 0;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    const auto r = explain_auto("hidden-waits", seed);
+    if (!r.sizes_fit || r.sizes_fit->form != tuner::SizesFit::Form::kWaitHidden) continue;
+    ++hidden;
+    EXPECT_TRUE(any_has(r.reasoning, "its waits passing while the quota holds it back")) << "seed " << seed;
+    EXPECT_TRUE(any_has(r.reasoning, fmt::format("one wait of {:.1f} ms", r.sizes_fit->wait_ms))) << "seed " << seed;
+    const nlohmann::json fit = to_json(r)["sweetspot"]["search"]["comparedByFit"];
+    EXPECT_EQ(fit["form"], "waitHiddenBelowOneVcpu");
+    EXPECT_DOUBLE_EQ(fit["throttledFactor"].get<double>(), r.sizes_fit->throttled_factor);
+  }
+  EXPECT_GE(hidden, 3);
 }
 
 TEST(Explain, MoneyInFixedNotationPeopleCanCompare) {

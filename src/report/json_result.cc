@@ -248,9 +248,15 @@ json to_json(const tuner::TuneResult& r) {
       for (const auto& f : fit->sizes) {
         fitted.push_back({{"memoryMb", f.memory_mb}, {"measuredMs", f.measured_ms}, {"fittedMs", f.fitted_ms}});
       }
-      sweetspot["search"]["comparedByFit"] = {{"waitMs", fit->wait_ms},     {"serialFraction", fit->serial},
-                                              {"noise", fit->noise},        {"misfit", fit->misfit},
-                                              {"misfitLimit", fit->limit}, {"sizes", fitted}};
+      const bool hidden = fit->form == tuner::SizesFit::Form::kWaitHidden;
+      sweetspot["search"]["comparedByFit"] = {{"form", hidden ? "waitHiddenBelowOneVcpu" : "waitAdded"},
+                                              {"waitMs", fit->wait_ms},
+                                              {"serialFraction", fit->serial},
+                                              {"throttledFactor", fit->throttled_factor},
+                                              {"noise", fit->noise},
+                                              {"misfit", fit->misfit},
+                                              {"misfitLimit", fit->limit},
+                                              {"sizes", fitted}};
     }
   }
   out["sweetspot"] = sweetspot;

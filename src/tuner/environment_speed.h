@@ -5,8 +5,12 @@
 // (session 10) the CPU time per invoke of image-python differed by about 9%
 // between environments (sizes), where a size's own four invokes pinned its mean
 // to about 4%, and its duration followed that CPU time (correlation 0.99 at one
-// vCPU and above).
-// More invokes in the same environment cannot average that out, so the
+// vCPU and above). Session 12 found much of that to be the host's, not the
+// environment's: for seconds at a time this host runs the same work about a
+// quarter faster (image-python 48 ms of CPU per invoke instead of 63), in two
+// environments invoked alternately at the same invokes. A size measured in one
+// stretch of a few invokes gets whatever the host gave then.
+// More invokes in the same stretch cannot average that out, so the
 // cheapest of several sizes with a flat cost is the one whose environment
 // happened to be fast: three sweeps of image-python put their cheapest at 320,
 // 704 and 832 MB, each 13-26% dearer by the other two. Lambda's environments

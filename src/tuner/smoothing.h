@@ -4,7 +4,13 @@
 // one (the winner's curse): at 15% noise per invoke, sizes 5% apart swap places.
 // The model's form ties the sizes together: duration = wait + CPU time x work
 // factor, with ONE wait and one serial fraction for every size (fitted by
-// weighted least squares) and each size's own measured CPU time. Where that form
+// weighted least squares) and each size's own measured CPU time. A second form
+// holds where waits are short: below one vCPU they pass in time the quota holds
+// the function back anyway, so the duration there is the larger of one factor x
+// CPU time / share and wait + CPU time (smoothing.cc; the first form put
+// image-python's sizes below one vCPU about 10% too slow relative to the larger
+// ones). It replaces the first where it explains the sizes by more than its
+// extra parameter explains noise. Where a form
 // explains every measured size within the run's own noise (an F test of the
 // residuals against the spread within sizes), each size's duration is the
 // precision-weighted blend of its own mean and the fit at that size: the fit
@@ -36,8 +42,15 @@ struct FittedDuration {
 inline constexpr double kFormAllowance = 0.02;
 
 struct SizesFit {
+  // How waiting adds to the CPU part: after it at every size, or hidden below
+  // one vCPU in the time the quota holds the function back (smoothing.cc).
+  enum class Form { kWaitAdded, kWaitHidden };
+  Form form = Form::kWaitAdded;
   double wait_ms = 0;  // the one wait of the fit
   double serial = 1;   // serial fraction of the CPU work (1 when no size above one vCPU tells it)
+  // kWaitHidden: the throttled time of a size below one vCPU, as a share of
+  // its CPU time / share (the quota's enforcement lets a little more through).
+  double throttled_factor = 1;
   // Mean squared residual in units of each size's standard error, and the 95%
   // quantile of what noise alone gives (F with the fit's and the spread's
   // degrees of freedom): the fit is used only when misfit <= limit.
@@ -55,10 +68,9 @@ struct PooledNoise {
 };
 PooledNoise pooled_noise(const std::vector<SizeResult>& sizes);
 
-// The fit of the feasible sizes to one wait plus CPU time x work factor, when at
-// least three sizes were measured, every one of them undisturbed by the host,
-// and the residuals are within the noise measured within the sizes. Otherwise
-// nothing.
+// The fit of the feasible sizes to one of the forms above, when at least three
+// sizes were measured, every one of them undisturbed by the host, and the
+// residuals are within the noise measured within the sizes. Otherwise nothing.
 std::optional<SizesFit> fit_sizes(const std::vector<SizeResult>& sizes);
 
 // The sizes as the strategies compare them: with a fit, each feasible size's

@@ -50,6 +50,13 @@ struct Curve {
   // CPU time: throttled in slices of under 4 ms per 20 ms period, a process finds
   // its caches cold (image-python: 10-15% more at 128-320 MB in three sweeps).
   double throttled_cpu_factor = 1;
+  // 0: waiting adds to the CPU part at every size (the standard curves of the
+  // first sessions). Otherwise below one vCPU a short wait passes in time the
+  // quota holds the function back anyway: the duration is the larger of this
+  // factor x its CPU work / share and wait + its CPU work at full speed
+  // (examples/image-python measured with sizes interleaved: 0.94-0.96,
+  // bench/README.md session 12).
+  double wait_hidden_factor = 0;
 };
 
 // Synthetic workloads with known optima, shared by the tests and bench/: CPU-bound
