@@ -195,8 +195,9 @@ void explain(TuneResult& result) {
     if (!r.speed_adjustments.empty()) {
       reasoning.push_back(fmt::format(
           "The sizes were compared at the level of their CPU times per invoke, not each at its own: each size ran "
-          "in its own execution environment, and environments run the same work at different speeds (here up to "
-          "{:.0f}% off that level), which more invokes in the same one cannot average out.",
+          "in its own execution environment at its own time, and the same work ran up to {:.0f}% faster or slower "
+          "there than that level (environments differ, and a host runs faster or slower for seconds at a time), "
+          "which more invokes in the same stretch cannot average out.",
           widest * 100));
     }
     // A throttled pick is compared as measured, in its one environment: say

@@ -75,7 +75,7 @@ TypicalSpeed at_typical_speed(const std::vector<SizeResult>& sizes, const Prices
   }
   // Sizes that did other work leave first by their distance from the median (a
   // mean would move towards a collector's 5x), then from the level of the rest.
-  const double spread = std::log(kSpeedSpread);
+  const double above = std::log(kSpeedSpread), below = std::log(kFastStretchSpread);
   if (points.size() < kMinSizes) return out;
   std::vector<double> ys;
   for (const auto& p : points) ys.push_back(p.y);
@@ -83,7 +83,7 @@ TypicalSpeed at_typical_speed(const std::vector<SizeResult>& sizes, const Prices
   const double median = ys[ys.size() / 2];
   std::optional<double> level = median;
   for (int pass = 0; pass < 2; ++pass) {
-    std::erase_if(points, [&](const Point& p) { return std::abs(p.y - *level) > spread; });
+    std::erase_if(points, [&](const Point& p) { return p.y - *level > above || *level - p.y > below; });
     if (points.size() < kMinSizes) return out;
     level = level_of(points);
     if (!level) return out;

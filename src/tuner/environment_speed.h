@@ -44,6 +44,14 @@ namespace sweetspot::tuner {
 // three standard deviations of what session 10 measured between environments.
 inline constexpr double kSpeedSpread = 1.25;
 
+// The farthest below the level a size's CPU time is taken to be the same work
+// at another speed: the host's fast stretches run it about a quarter faster
+// (image-python 48 ms of CPU against 63: 1.31x, bench/README.md session 12),
+// beyond kSpeedSpread, and a size measured in one was compared as measured,
+// about a fifth too cheap. Work that really shrinks with memory (a cache that
+// fits: half) stays beyond this.
+inline constexpr double kFastStretchSpread = 1.45;
+
 // Below this share of a vCPU a size's invoke runs in slices of under 4 ms per
 // 20 ms quota period, and its CPU time per invoke is not only its
 // environment's: in every sweep of session 10 it lay 10-15% above the larger

@@ -82,6 +82,26 @@ TEST(EnvironmentSpeed, OtherWorkIsLeftAsMeasured) {
   for (const auto& a : typical.adjustments) EXPECT_NEAR(a.typical_cpu_ms, 300, 10);
 }
 
+// A size measured in one of the host's fast stretches takes about a quarter
+// less CPU time than the level (image-python: 48 ms against 63), farther than
+// a slow environment is taken to lie above it: it is still the same work, and
+// compared at the level. One that takes half (a cache that fits at that size)
+// did less work, and is compared as measured.
+TEST(EnvironmentSpeed, AFastStretchIsTheSameWorkAndHalfTheWorkIsNot) {
+  const std::vector<SizeResult> fast = {size(512, 8, 63), size(768, 8, 62), size(1024, 8, 64), size(1769, 8, 48),
+                                        size(3538, 8, 63)};
+  const TypicalSpeed leveled = at_typical_speed(fast, us_east_1(), 512);
+  ASSERT_EQ(leveled.adjustments.size(), fast.size());
+  EXPECT_NEAR(leveled.sizes[3].cpu_time_ms.trimmed_mean, leveled.adjustments[3].typical_cpu_ms, 0.01);
+  EXPECT_GT(leveled.sizes[3].cost.total(), fast[3].cost.total());
+
+  std::vector<SizeResult> half = fast;
+  half[3] = size(1769, 8, 31);
+  const TypicalSpeed measured = at_typical_speed(half, us_east_1(), 512);
+  ASSERT_EQ(measured.adjustments.size(), half.size() - 1);
+  EXPECT_EQ(measured.sizes[3].cost.total(), half[3].cost.total());
+}
+
 // Below a fifth of a vCPU the CPU time per invoke is the quota's as much as the
 // environment's: such sizes are compared as measured, and left out of the level.
 TEST(EnvironmentSpeed, ThrottledSizesAreComparedAsMeasured) {
