@@ -38,7 +38,8 @@ bool is_executable_file(const fs::path& p) {
 
 bool has_js_module(const fs::path& dir, const std::string& module) {
   return std::ranges::any_of(kJsExtensions, [&](std::string_view ext) {
-    return fs::is_regular_file(dir / (module + std::string(ext)));
+    std::error_code ec;  // a handler too long for a path names no file
+    return fs::is_regular_file(dir / (module + std::string(ext)), ec);
   });
 }
 
@@ -66,7 +67,7 @@ util::Result<CodeFiles> scan(const fs::path& dir) {
   CodeFiles files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (!entry.is_regular_file()) continue;
+    if (std::error_code entry_ec; !entry.is_regular_file(entry_ec)) continue;
     const std::string name = entry.path().filename().string();
     const std::string ext = entry.path().extension().string();
     if (name == "bootstrap") {
@@ -88,7 +89,8 @@ util::Result<RuntimeFamily> detect_family(const fs::path& dir, const std::option
   if (files->executable_bootstrap) return RuntimeFamily::kProvided;
   // A handler names its module: that file decides when both kinds of code are there.
   if (handler) {
-    const bool py = fs::is_regular_file(dir / (python_module_path(*handler) + ".py"));
+    std::error_code unreadable;  // a handler too long for a path names no file
+    const bool py = fs::is_regular_file(dir / (python_module_path(*handler) + ".py"), unreadable);
     const bool js = has_js_module(dir, js_module_path(*handler));
     if (py != js) return py ? RuntimeFamily::kPython : RuntimeFamily::kNode;
   }

@@ -358,6 +358,18 @@ TEST_F(FunctionDefinitionTest, TemplateErrorsNameFileKeyAndProblem) {
 )")),
               AllOf(HasSubstr("Resources.Fn.Properties.CodeUri"), HasSubstr("not a directory")));
 
+  // A CodeUri or handler too long to be a path (found by fuzz_sam_template) is
+  // an error that names it, not an exception from the filesystem.
+  const std::string too_long(5000, 'a');
+  EXPECT_THAT(error_of(load_template("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                                     "      CodeUri: " + too_long + "\n      Handler: app.handler\n")),
+              AllOf(HasSubstr("Resources.Fn.Properties.CodeUri"), HasSubstr("not a directory")));
+  write("src/app.py", "def handler(e, c): return 1\n");
+  write("src/app.js", "exports.handler = async () => 1;\n");
+  EXPECT_FALSE(load_template("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                             "      CodeUri: src\n      Handler: " + too_long + ".handler\n")
+                   .has_value());
+
   EXPECT_THAT(error_of(load_template(R"(Resources:
   Fn:
     Type: AWS::Serverless::Function

@@ -51,6 +51,13 @@ std::string describe(const YAML::Node& node) {
   return text;
 }
 
+// A path from the template that cannot be examined (too long, not permitted) is
+// no directory; the throwing overload would end the process from a typo.
+bool is_code_directory(const std::filesystem::path& path) {
+  std::error_code ec;
+  return std::filesystem::is_directory(path, ec);
+}
+
 class Template {
  public:
   Template(std::filesystem::path file, YAML::Node root) : file_(std::move(file)), root_(std::move(root)) {}
@@ -188,7 +195,7 @@ util::Result<std::filesystem::path> Template::layer(const YAML::Node& entry, con
   auto uri = text(content);
   if (!uri) return std::unexpected(uri.error());
   const auto dir = (file_.parent_path() / *uri).lexically_normal();
-  if (!std::filesystem::is_directory(dir)) {
+  if (!is_code_directory(dir)) {
     return fail_at(content, fmt::format("{} is not a directory: ContentUri is relative to the template's folder "
                                         "(a zip must be unpacked)",
                                         dir.string()));
@@ -274,7 +281,7 @@ util::Result<TemplateFunction> Template::read(const std::string& wanted) const {
       return fail_at(p, fmt::format("{} is a zip file; sweetspot runs unpacked code: unzip it and point CodeUri at the "
                                     "folder", fn.code_dir.string()));
     }
-    if (!std::filesystem::is_directory(fn.code_dir)) {
+    if (!is_code_directory(fn.code_dir)) {
       return fail_at(p, fmt::format("{} is not a directory: CodeUri is relative to the template's folder",
                                     fn.code_dir.string()));
     }
@@ -407,7 +414,7 @@ util::Result<TemplateFunction> Template::read(const std::string& wanted) const {
 
 util::Result<TemplateFunction> read_sam_function(const std::filesystem::path& template_file,
                                                  const std::string& function_id) {
-  if (!std::filesystem::is_regular_file(template_file)) {
+  if (std::error_code ec; !std::filesystem::is_regular_file(template_file, ec)) {
     return util::fail(fmt::format("{}: no such file: --template names a SAM template (template.yaml)",
                                   template_file.string()));
   }
