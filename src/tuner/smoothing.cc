@@ -84,6 +84,14 @@ WaitSerial fit_wait_serial(const std::vector<FitPoint>& points, const std::vecto
   return f;
 }
 
+// A point fitted as wait + base + serial x gain: its fitted duration, its
+// parameters' variance and its CPU-driven part.
+void add_wait_added(FormFit& f, const WaitSerial& ws, double base, double gain) {
+  f.fitted.push_back(ws.wait + base + ws.serial * gain);
+  f.parameter_variance.push_back(ws.c00 + 2 * gain * ws.c01 + gain * gain * ws.c11);
+  f.cpu_part.push_back(base + ws.serial * gain);
+}
+
 double misfit_of(const std::vector<FitPoint>& points, const std::vector<double>& fitted, double noise, int dof) {
   double squares = 0;
   for (size_t i = 0; i < points.size(); ++i) {
@@ -108,12 +116,9 @@ std::optional<FormFit> fit_wait_added(const std::vector<FitPoint>& points, doubl
   f.serial = ws.serial;
   f.dof = static_cast<int>(points.size()) - ws.parameters;
   if (f.dof < 1) return std::nullopt;
-  for (const auto& p : points) {
-    const double a = p.serial_gain;
-    f.fitted.push_back(ws.wait + p.parallel_ms + ws.serial * a);
+  for (size_t i = 0; i < points.size(); ++i) {
+    add_wait_added(f, ws, base[i], points[i].serial_gain);
     if (f.fitted.back() <= 0) return std::nullopt;
-    f.parameter_variance.push_back(ws.c00 + 2 * a * ws.c01 + a * a * ws.c11);
-    f.cpu_part.push_back(p.parallel_ms + ws.serial * a);
   }
   f.misfit = misfit_of(points, f.fitted, noise, f.dof);
   return f;
@@ -157,7 +162,7 @@ std::optional<FormFit> fit_wait_hidden(const std::vector<FitPoint>& points, doub
     }
     f.throttled_factor = sqq > 0 ? std::clamp(sqy / sqq, 0.5, 1.5) : 1;
     skk = sqq;
-    ws = std::count(path.begin(), path.end(), true) > 0 ? fit_wait_serial(points, base, path) : WaitSerial{};
+    ws = fit_wait_serial(points, base, path);  // the empty fit where every size is held back
     settled = true;
     for (size_t i = 0; i < points.size(); ++i) {
       if (!points[i].below_one_vcpu) continue;
@@ -181,10 +186,7 @@ std::optional<FormFit> fit_wait_hidden(const std::vector<FitPoint>& points, doub
       f.parameter_variance.push_back(skk > 0 ? p.parallel_ms * p.parallel_ms / skk : 0);
       f.cpu_part.push_back(f.fitted.back());
     } else {
-      const double a = p.serial_gain;
-      f.fitted.push_back(ws.wait + base[i] + ws.serial * a);
-      f.parameter_variance.push_back(ws.c00 + 2 * a * ws.c01 + a * a * ws.c11);
-      f.cpu_part.push_back(base[i] + ws.serial * a);
+      add_wait_added(f, ws, base[i], p.serial_gain);
     }
     if (f.fitted.back() <= 0) return std::nullopt;
   }
@@ -215,8 +217,8 @@ std::optional<SizesFit> fit_sizes(const std::vector<SizeResult>& sizes) {
   const PooledNoise noise = pooled_noise(sizes);
   if (points.size() < 3 || noise.degrees < 1 || noise.relative <= 0) return std::nullopt;
 
-  // Each form against the noise measured within the sizes (an F test); of the
-  // forms that explain the sizes, the one that explains them best.
+  // Each form against the noise measured within the sizes (an F test); the
+  // hidden form replaces the added one only on the terms below.
   std::optional<FormFit> chosen;
   double limit = 0;
   for (auto form : {fit_wait_added(points, noise.relative), fit_wait_hidden(points, noise.relative)}) {
