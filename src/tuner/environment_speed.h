@@ -19,12 +19,14 @@
 // So `--memory auto` compares sizes at the level of their CPU times per invoke
 // where they have one: the same work at every size (most functions above their
 // memory floor), each size's environment faster or slower. The part of each
-// size's duration that CPU time accounts for is scaled to that level. Two of
+// invoke's duration that its CPU time accounts for is scaled to that level
+// (each invoke, as the host's stretches come and go within a size's). Two of
 // the three sweeps compared that way put their cheapest within 2% of each
 // other's (the third's is a throttled size, see kThrottledShare). It
 // is not done where the CPU times have a trend with memory (a heap scanned in
 // proportion to its size, a collector easing off: the slope of log CPU time on
-// log memory told apart from none), which with fewer than four sizes cannot be
+// log memory told apart from none, and a rise or fall across the sizes' order
+// told apart from none), which with fewer than four sizes cannot be
 // told from environments; a size below kThrottledShare of a vCPU is compared as
 // measured; and a size whose CPU time lies more than
 // kSpeedSpread off the level did other work (a collector near its floor), not
@@ -40,17 +42,18 @@
 
 namespace sweetspot::tuner {
 
-// The farthest an environment's speed is taken to lie from the level: about
-// three standard deviations of what session 10 measured between environments.
-inline constexpr double kSpeedSpread = 1.25;
-
-// The farthest below the level a size's CPU time is taken to be the same work
-// at another speed: the host's fast stretches run it about a quarter faster
-// (image-python 48 ms of CPU against 63: 1.31x, bench/README.md session 12),
-// beyond kSpeedSpread, and a size measured in one was compared as measured,
-// about a fifth too cheap. Work that really shrinks with memory (a cache that
-// fits: half) stays beyond this.
-inline constexpr double kFastStretchSpread = 1.45;
+// The farthest a size's CPU time is taken to lie from the level and still be
+// the same work at another speed. The host's stretches run the same work about
+// a third faster or slower (image-python 47-50 ms of CPU per invoke against
+// 60-66, 1.31x, bench/README.md sessions 12 and 13), and which of the two most
+// sizes of a run were measured in changes by the hour: with 1.25 above the
+// level (session 10's bound, three standard deviations of its environments'
+// 9%), a size measured in a slow stretch among fast ones was taken for other
+// work and compared as measured, about a quarter too dear, and a fast one
+// among slow ones (1.25 below, before session 12) a fifth too cheap. Work that
+// really changes with memory lies beyond: half where a cache fits, 5x for a
+// collector near its floor (memory-floor).
+inline constexpr double kSpeedSpread = 1.45;
 
 // Below this share of a vCPU a size's invoke runs in slices of under 4 ms per
 // 20 ms quota period, and its CPU time per invoke is not only its

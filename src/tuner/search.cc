@@ -20,11 +20,14 @@ namespace sweetspot::tuner {
 std::vector<int> initial_probes() { return {128, 1769, 3538}; }
 
 void assign_margins(std::vector<SizeResult>& sizes) {
-  const PooledNoise noise = pooled_noise(sizes);
-  const double pooled = noise.relative;
-  const int df = noise.degrees;
-  for (auto& s : sizes) {
+  std::vector<PooledNoise> pools;
+  for (const auto& s : sizes) pools.push_back(pooled_noise_of(s, sizes));
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    SizeResult& s = sizes[i];
     const Summary& b = s.steady_billed_ms;
+    const double pooled = pools[i].relative;
+    const int df = pools[i].degrees;
+    s.sample_noise = pooled;
     if (b.count < 1 || b.mean <= 0) continue;
     double margin = df > 0 ? student_t95(df) * pooled / std::sqrt(b.count) : 0;
     // With enough samples of its own, a size noisier than the rest says so.
@@ -65,10 +68,9 @@ double expected_regret(const SizeResult& pick, const SizeResult& other) {
   return expected_positive_part(*gain, std::hypot(pick.cost_margin, other.cost_margin * ratio) / 2);
 }
 
-double value_of_invokes(const SizeResult& pick, const SizeResult& other, double noise, int pick_invokes,
-                        int other_invokes) {
+double value_of_invokes(const SizeResult& pick, const SizeResult& other, int pick_invokes, int other_invokes) {
   const std::optional<double> gain = gain_beyond_tie(pick, other);
-  if (!gain || noise <= 0) return 0;
+  if (!gain) return 0;
   const double ratio = other.cost.total() / pick.cost.total();
   // The variance of a cost's estimate the invokes remove, in shares of the
   // pick's cost: precision (1 / variance) grows by 1 / noise^2 per invoke, for a
@@ -76,7 +78,7 @@ double value_of_invokes(const SizeResult& pick, const SizeResult& other, double 
   auto narrowed = [&](const SizeResult& s, double scale, int invokes) {
     const double total = s.cost.total();
     const double sd = s.cost_margin / 2 * scale;  // a 95% margin is about two standard errors
-    const double one = noise * (total > 0 ? s.cost.compute / total : 1) * scale;  // one invoke's spread
+    const double one = s.sample_noise * (total > 0 ? s.cost.compute / total : 1) * scale;  // one invoke's spread
     if (sd <= 0 || one <= 0 || invokes <= 0) return 0.0;
     return sd * sd - 1 / (1 / (sd * sd) + invokes / (one * one));
   };
@@ -479,7 +481,6 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
     const SizeResult& pick = st.compared[*st.pick];
     const int step = 2;
     const int pick_round = sampler.invocations(pick.memory_mb) < per_size ? step : 0;
-    const double noise = pooled_noise(st.sizes).relative;
     std::vector<std::pair<double, int>> regrets;  // the sizes above the goal, largest regret first
     int beyond_invokes = 0;  // sizes above the goal that a round of invokes is not expected to settle
     for (const auto& r : st.compared) {
@@ -490,7 +491,7 @@ SearchReport auto_search(Sampler& sampler, const Strategy& strategy, const Price
       // reduce, the budget would be spent without changing the pick (sizes
       // compared through the fit at 15% noise an invoke, noisy-mixed:
       // bench/README.md, auto_search_bench session 11).
-      if (value_of_invokes(pick, r, noise, pick_round, step) < options.round_value_goal) {
+      if (value_of_invokes(pick, r, pick_round, step) < options.round_value_goal) {
         ++beyond_invokes;
         continue;
       }

@@ -97,10 +97,11 @@ int smallest_used_mb(const std::vector<SizeResult>& sizes);
 // often stalls in its collector until it dies, the longest invoke of a run.
 int smallest_first_probe(const std::vector<SizeResult>& sizes);
 
-// Sets every size's cost_margin and duration_margin from the noise pooled over
-// the sizes (relative spread of steady billed durations; Student's t with the
-// pooled degrees of freedom), so a size with two samples borrows the run's
-// knowledge of how noisy this function and host are.
+// Sets every size's cost_margin, duration_margin and sample_noise from the
+// noise pooled over the sizes like it (pooled_noise_of: relative spread of
+// steady billed durations; Student's t with the pooled degrees of freedom), so
+// a size with two samples borrows the run's knowledge of how noisy this
+// function and host are.
 void assign_margins(std::vector<SizeResult>& sizes);
 
 // What keeping `pick` is expected to cost, as a share of its cost, if `other` is
@@ -116,12 +117,11 @@ double expected_regret(const SizeResult& pick, const SizeResult& other);
 // share of the pick's cost: the knowledge gradient of the choice between them,
 // E[max(0, gain after)] - max(0, gain now), where the gain is how much cheaper
 // `other` is beyond the tie band and the invokes narrow what is known of the
-// difference (each adds 1 / noise^2 to a cost's precision, noise the relative
-// spread of one steady invoke). Small when the two are told apart, and when the
-// uncertainty left is one more invokes do not reduce: those invokes would not
-// change the pick.
-double value_of_invokes(const SizeResult& pick, const SizeResult& other, double noise, int pick_invokes,
-                        int other_invokes);
+// difference (each adds 1 / noise^2 to a cost's precision, noise each size's
+// sample_noise: the relative spread of one steady invoke). Small when the two
+// are told apart, and when the uncertainty left is one more invokes do not
+// reduce: those invokes would not change the pick.
+double value_of_invokes(const SizeResult& pick, const SizeResult& other, int pick_invokes, int other_invokes);
 
 ModelPoint to_model_point(const SizeResult& size);
 

@@ -238,18 +238,27 @@ TEST(AutoSearch, ExpectedRegretShrinksAsSizesAreToldApart) {
 // it) though the regret is still above the goal, and nothing without invokes.
 TEST(AutoSearch, MoreInvokesAreWorthLittleWhereTheyCannotNarrowTheMargins) {
   const double goal = SearchOptions{}.round_value_goal;
+  auto with_noise = [](SizeResult s, double noise) {
+    s.sample_noise = noise;
+    return s;
+  };
   // Equal costs, 4% margins: the regret is above its goal either way.
   const SizeResult pick = priced_size(1024, 1.00, 0.04), other = priced_size(512, 1.00, 0.04);
   EXPECT_GT(expected_regret(pick, other), SearchOptions{}.regret_goal);
   // At 6% noise an invoke the margins come from a few samples: more narrow them.
-  EXPECT_GT(value_of_invokes(pick, other, 0.06, 2, 2), goal);
+  const SizeResult pick6 = with_noise(pick, 0.06), other6 = with_noise(other, 0.06);
+  EXPECT_GT(value_of_invokes(pick6, other6, 2, 2), goal);
   // At 30% noise an invoke the fit, not the samples, set them: two more hardly move them.
-  EXPECT_LT(value_of_invokes(pick, other, 0.30, 2, 2), goal);
-  EXPECT_EQ(value_of_invokes(pick, other, 0.06, 0, 0), 0);
+  EXPECT_LT(value_of_invokes(with_noise(pick, 0.30), with_noise(other, 0.30), 2, 2), goal);
+  EXPECT_EQ(value_of_invokes(pick6, other6, 0, 0), 0);
   // Told apart: another round would not change the pick.
-  EXPECT_LT(value_of_invokes(priced_size(1024, 1.00, 0.02), priced_size(512, 1.20, 0.02), 0.06, 2, 2), goal);
+  EXPECT_LT(value_of_invokes(with_noise(priced_size(1024, 1.00, 0.02), 0.06),
+                             with_noise(priced_size(512, 1.20, 0.02), 0.06), 2, 2),
+            goal);
   // More invokes of both are worth more than of one.
-  EXPECT_GT(value_of_invokes(pick, other, 0.06, 2, 2), value_of_invokes(pick, other, 0.06, 0, 2));
+  EXPECT_GT(value_of_invokes(pick6, other6, 2, 2), value_of_invokes(pick6, other6, 0, 2));
+  // Without a spread to narrow (no samples' noise), invokes are worth nothing.
+  EXPECT_EQ(value_of_invokes(pick, other, 2, 2), 0);
 }
 
 // A flat cost curve (waiting, cost rising with memory) is settled long before

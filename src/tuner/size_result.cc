@@ -72,6 +72,7 @@ SizeResult summarize_size(int memory_mb, const engine_api::SizeSupport& support,
   const bool drop_disturbed = r.disturbed > 0 && steady_clean >= 2;
   r.trusted = r.disturbed == 0 || drop_disturbed;
   std::vector<double> all, warm, cold, init, billed, warm_billed, cpu, warm_cpu;
+  std::vector<SizeResult::SteadySample> samples, warm_samples;
   double cost_sum = 0;
   for (size_t index = 0; index < invocations.size(); ++index) {
     const auto& inv = invocations[index];
@@ -103,6 +104,8 @@ SizeResult summarize_size(int memory_mb, const engine_api::SizeSupport& support,
     if (inv.start == engine_api::StartKind::kWarm) warm_billed.push_back(billed_ms);
     cpu.push_back(inv.cpu_time_ms);
     if (inv.start == engine_api::StartKind::kWarm) warm_cpu.push_back(inv.cpu_time_ms);
+    samples.push_back({total, billed_ms, inv.cpu_time_ms});
+    if (inv.start == engine_api::StartKind::kWarm) warm_samples.push_back(samples.back());
     cost_sum += invocation_cost(prices, memory_mb, billed_ms, options.tmp_mb).total();
   }
   const double f = options.discard_top_bottom;
@@ -123,6 +126,8 @@ SizeResult summarize_size(int memory_mb, const engine_api::SizeSupport& support,
   r.typical_duration_ms = steady.trimmed_mean;
   r.latency_ms = percentile_value(steady, use_warm ? warm : all, options.latency_percentile);
   r.steady_billed_ms = summarize(use_warm ? warm_billed : billed, f);
+  r.steady_samples = use_warm ? std::move(warm_samples) : std::move(samples);
+  r.discard_top_bottom = f;
 
   if (r.successes > 0) {
     r.mean_cost = billed.empty() ? 0 : cost_sum / static_cast<double>(billed.size());

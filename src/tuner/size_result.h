@@ -32,6 +32,14 @@ struct SizeResult {
   Summary billed_ms;      // Billed Duration (init included when cold)
   Summary steady_billed_ms;  // Billed Duration of the steady-state samples (see below)
   Summary cpu_time_ms;    // CPU the environment used per steady-state invoke (see below)
+  // The steady-state samples behind steady_billed_ms and cpu_time_ms, in the
+  // order they ran, and the share the summaries trimmed off each end: what
+  // compares a size invoke by invoke at another CPU speed (environment_speed.h).
+  struct SteadySample {
+    double duration_ms = 0, billed_ms = 0, cpu_ms = 0;
+  };
+  std::vector<SteadySample> steady_samples;
+  double discard_top_bottom = 0.2;
   int max_memory_used_mb = 0;
   bool limits_enforced = true;  // false if any invoke ran without memory/CPU caps
 
@@ -72,10 +80,17 @@ struct SizeResult {
   std::string stopped_early;     // why it got fewer invokes than planned, if it did
 
   // Relative half-widths of the 95% intervals of cost and typical duration, from
-  // the noise pooled over every size of the run (set by the tuner): what decides
+  // the noise pooled over the sizes of the run (set by the tuner): what decides
   // which sizes are equivalent (strategy.h) and which need more invokes.
   double cost_margin = 0;
   double duration_margin = 0;
+  // The relative spread of one steady billed duration those margins came from:
+  // pooled over the sizes whose spread is like this one's (spread_at_level).
+  double sample_noise = 0;
+  // True when each steady sample was compared at the level of the run's CPU
+  // times (environment_speed.h): its spread no longer holds the host's fast and
+  // slow stretches, and is pooled only with the spreads of sizes like it.
+  bool spread_at_level = false;
 
   double cost_per_million() const { return cost.total() * 1e6; }
 };

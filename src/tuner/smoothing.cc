@@ -23,6 +23,24 @@ PooledNoise pooled_noise(const std::vector<SizeResult>& sizes) {
   return PooledNoise{df > 0 ? std::sqrt(squares / df) : 0, df};
 }
 
+PooledNoise pooled_noise_of(const SizeResult& size, const std::vector<SizeResult>& sizes) {
+  std::vector<SizeResult> alike, unlike;
+  for (const auto& s : sizes) (s.spread_at_level == size.spread_at_level ? alike : unlike).push_back(s);
+  const PooledNoise own = pooled_noise(alike), other = pooled_noise(unlike), all = pooled_noise(sizes);
+  if (own.degrees < 1 || other.degrees < 1) return own.degrees < 1 ? all : own;
+  // Pooled apart only where leveling narrowed the spread beyond what sampling
+  // gives (the others' variance over the leveled sizes' beyond F's 95%
+  // quantile): where the two are alike, two pools only add the noise of
+  // estimating each (one-sided: leveling removes a part of the spread, never adds).
+  const PooledNoise& leveled = size.spread_at_level ? own : other;
+  const PooledNoise& measured = size.spread_at_level ? other : own;
+  if (leveled.relative <= 0) return own;
+  const double ratio = measured.relative * measured.relative / (leveled.relative * leveled.relative);
+  const double limit = boost::math::quantile(boost::math::complement(
+      boost::math::fisher_f_distribution<double>(measured.degrees, leveled.degrees), 0.05));
+  return ratio > limit ? own : all;
+}
+
 namespace {
 
 struct FitPoint {
@@ -31,10 +49,14 @@ struct FitPoint {
   double cpu_error;     // standard error of the CPU time, as a share of it
   double cpu_ms;        // CPU time per invoke
   bool below_one_vcpu;  // the quota holds it to less than one vCPU
+  double noise;         // relative spread of one of its samples (pooled_noise_of)
 };
 
+// Least-squares weight: relative residuals, each in its size's standard error.
+double weight(const FitPoint& p) { return p.samples / (p.duration * p.duration * p.noise * p.noise); }
+
 // One form fitted to the points: each point's fitted duration and the variance
-// of its parameters' part (over noise^2, before the misfit's scaling).
+// of its parameters' part (before the misfit's scaling).
 struct FormFit {
   SizesFit::Form form = SizesFit::Form::kWaitAdded;
   double wait_ms = 0, serial = 1, throttled_factor = 1;
@@ -45,7 +67,7 @@ struct FormFit {
 };
 
 // Weighted least squares of duration = wait + base + serial x gain over the
-// chosen points (w = n / d^2: relative residuals), with serial held in [0, 1].
+// chosen points (weight()), with serial held in [0, 1].
 struct WaitSerial {
   double wait = 0, serial = 1, c00 = 0, c01 = 0, c11 = 0;
   bool serial_fitted = false;
@@ -57,7 +79,7 @@ WaitSerial fit_wait_serial(const std::vector<FitPoint>& points, const std::vecto
   for (size_t i = 0; i < points.size(); ++i) {
     if (!chosen[i]) continue;
     const FitPoint& p = points[i];
-    const double w = p.samples / (p.duration * p.duration);
+    const double w = weight(p);
     const double y = p.duration - base[i];
     s0 += w;
     s1 += w * p.serial_gain;
@@ -92,19 +114,19 @@ void add_wait_added(FormFit& f, const WaitSerial& ws, double base, double gain) 
   f.cpu_part.push_back(base + ws.serial * gain);
 }
 
-double misfit_of(const std::vector<FitPoint>& points, const std::vector<double>& fitted, double noise, int dof) {
+double misfit_of(const std::vector<FitPoint>& points, const std::vector<double>& fitted, int dof) {
   double squares = 0;
   for (size_t i = 0; i < points.size(); ++i) {
     const FitPoint& p = points[i];
     // Residual in standard errors of this size's mean.
-    const double z = (p.duration - fitted[i]) / (p.duration * noise / std::sqrt(p.samples));
+    const double z = (p.duration - fitted[i]) / (p.duration * p.noise / std::sqrt(p.samples));
     squares += z * z;
   }
   return squares / dof;
 }
 
 // duration = wait + CPU time x work factor at every size.
-std::optional<FormFit> fit_wait_added(const std::vector<FitPoint>& points, double noise) {
+std::optional<FormFit> fit_wait_added(const std::vector<FitPoint>& points) {
   const std::vector<double> base = [&] {
     std::vector<double> b;
     for (const auto& p : points) b.push_back(p.parallel_ms);
@@ -120,7 +142,7 @@ std::optional<FormFit> fit_wait_added(const std::vector<FitPoint>& points, doubl
     add_wait_added(f, ws, base[i], points[i].serial_gain);
     if (f.fitted.back() <= 0) return std::nullopt;
   }
-  f.misfit = misfit_of(points, f.fitted, noise, f.dof);
+  f.misfit = misfit_of(points, f.fitted, f.dof);
   return f;
 }
 
@@ -136,7 +158,7 @@ std::optional<FormFit> fit_wait_added(const std::vector<FitPoint>& points, doubl
 // vCPU up, wait + CPU time x work factor as in the other form. Which sizes are
 // throttled-bound depends on the parameters: classified, fitted, reclassified
 // until it settles.
-std::optional<FormFit> fit_wait_hidden(const std::vector<FitPoint>& points, double noise) {
+std::optional<FormFit> fit_wait_hidden(const std::vector<FitPoint>& points) {
   std::vector<double> base;
   std::vector<bool> throttled;
   for (const auto& p : points) {
@@ -156,7 +178,7 @@ std::optional<FormFit> fit_wait_hidden(const std::vector<FitPoint>& points, doub
       path[i] = !throttled[i];
       if (!throttled[i]) continue;
       const FitPoint& p = points[i];
-      const double w = p.samples / (p.duration * p.duration);
+      const double w = weight(p);
       sqq += w * p.parallel_ms * p.parallel_ms;
       sqy += w * p.parallel_ms * p.duration;
     }
@@ -190,7 +212,7 @@ std::optional<FormFit> fit_wait_hidden(const std::vector<FitPoint>& points, doub
     }
     if (f.fitted.back() <= 0) return std::nullopt;
   }
-  f.misfit = misfit_of(points, f.fitted, noise, f.dof);
+  f.misfit = misfit_of(points, f.fitted, f.dof);
   return f;
 }
 
@@ -201,6 +223,7 @@ std::optional<SizesFit> fit_sizes(const std::vector<SizeResult>& sizes) {
   // linear in (wait, serial); `parallel_ms` is the second term, `serial_gain` the
   // third's factor (0 up to one vCPU, where serial and parallel work run alike).
   std::vector<FitPoint> points;
+  bool noiseless = false;
   for (const auto& s : sizes) {
     if (!s.feasible) continue;
     // A size the host disturbed is no evidence of the function's form.
@@ -211,17 +234,19 @@ std::optional<SizesFit> fit_sizes(const std::vector<SizeResult>& sizes) {
     const double one = std::min(p.cpus, 1.0), all = std::min(p.cpus, static_cast<double>(p.cores));
     const Summary& cpu = s.cpu_time_ms;
     const double cpu_error = cpu.count >= 2 && cpu.mean > 0 ? cpu.stddev / std::sqrt(cpu.count) / cpu.mean : 0;
+    const double own_noise = pooled_noise_of(s, sizes).relative;
+    noiseless = noiseless || own_noise <= 0;
     points.push_back(FitPoint{s.memory_mb, p.duration_ms, p.cpu_ms / all, p.cpu_ms * (1 / one - 1 / all),
-                              static_cast<double>(n), cpu_error, p.cpu_ms, p.cpus < 1});
+                              static_cast<double>(n), cpu_error, p.cpu_ms, p.cpus < 1, own_noise});
   }
   const PooledNoise noise = pooled_noise(sizes);
-  if (points.size() < 3 || noise.degrees < 1 || noise.relative <= 0) return std::nullopt;
+  if (points.size() < 3 || noise.degrees < 1 || noiseless) return std::nullopt;
 
   // Each form against the noise measured within the sizes (an F test); the
   // hidden form replaces the added one only on the terms below.
   std::optional<FormFit> chosen;
   double limit = 0;
-  for (auto form : {fit_wait_added(points, noise.relative), fit_wait_hidden(points, noise.relative)}) {
+  for (auto form : {fit_wait_added(points), fit_wait_hidden(points)}) {
     if (!form) continue;
     const double form_limit = boost::math::quantile(
         boost::math::complement(boost::math::fisher_f_distribution<double>(form->dof, noise.degrees), 0.05));
@@ -254,7 +279,7 @@ std::optional<SizesFit> fit_sizes(const std::vector<SizeResult>& sizes) {
   // an allowance for the form itself (tau): the measurement and the fit are then
   // blended by their precision, so the fit leads where a size has few samples
   // and the size's own mean where it has many.
-  const double scale = noise.relative * noise.relative * std::max(1.0, fit.misfit);
+  const double scale = std::max(1.0, fit.misfit);
   const double tau = kFormAllowance;
   const double t = student_t95(noise.degrees);
   for (size_t i = 0; i < points.size(); ++i) {
@@ -263,7 +288,7 @@ std::optional<SizesFit> fit_sizes(const std::vector<SizeResult>& sizes) {
     const double parameters = scale * chosen->parameter_variance[i];
     const double cpu = p.cpu_error * chosen->cpu_part[i];
     const double fit_var = (parameters + cpu * cpu) / (f.fitted_ms * f.fitted_ms) + tau * tau;
-    const double own_var = noise.relative * noise.relative / p.samples;
+    const double own_var = p.noise * p.noise / p.samples;
     const double w = own_var / (own_var + fit_var);
     f.compared_ms = f.fitted_ms * w + f.measured_ms * (1 - w);
     f.margin = t * std::sqrt(own_var * fit_var / (own_var + fit_var));

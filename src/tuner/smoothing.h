@@ -68,6 +68,14 @@ struct PooledNoise {
 };
 PooledNoise pooled_noise(const std::vector<SizeResult>& sizes);
 
+// The pooled spread `size` takes: over the sizes whose spread is like its own
+// (compared invoke by invoke at the level of the CPU times, or not: the host's
+// stretches spread the others' billed durations 10-14% an invoke on
+// image-python, the leveled ones' 2-5.5%, bench/README.md session 13) where
+// the two pools' spreads differ beyond sampling (F test, 95%); otherwise, or
+// where either pool has no degree of freedom, over every size.
+PooledNoise pooled_noise_of(const SizeResult& size, const std::vector<SizeResult>& sizes);
+
 // The fit of the feasible sizes to one of the forms above, when at least three
 // sizes were measured, every one of them undisturbed by the host, and the
 // residuals are within the noise measured within the sizes. Otherwise nothing.

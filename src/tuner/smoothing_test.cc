@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tuner/environment_speed.h"
 #include "tuner/sampler.h"
 #include "tuner/search.h"
 #include "tuner/testing/fake_backend.h"
@@ -110,6 +111,32 @@ TEST(Smoothing, NoFitWhenTheHostDisturbedASize) {
 }
 
 // Fewer than three sizes leave nothing to test the form with.
+// On a host whose stretches run all CPU work 1.31x faster or slower (the
+// host-stretches curve), each invoke compared at the level keeps only the
+// function's own noise, and the sizes below a fifth of a vCPU, compared as
+// measured, keep the stretches: each takes the spread of its own pool. Where
+// leveling removes nothing (hidden-waits: the same curve on a steady host),
+// one pool serves all.
+TEST(Smoothing, LeveledSizesAndTheOthersArePooledApartWhereTheirSpreadsDiffer) {
+  const std::vector<int> sizes = {128, 192, 512, 768, 1024, 1769, 3538};
+  const std::vector<SizeResult> stretched =
+      at_typical_speed(measure(testing::standard_curve("host-stretches"), sizes, 8, 3), us_east_1(), 512).sizes;
+  ASSERT_FALSE(stretched[0].spread_at_level);
+  ASSERT_TRUE(stretched[2].spread_at_level);
+  const double throttled = pooled_noise_of(stretched[0], stretched).relative;
+  const double leveled = pooled_noise_of(stretched[2], stretched).relative;
+  EXPECT_NEAR(leveled, 0.05, 0.02);  // the curve's own noise
+  EXPECT_GT(throttled, 2 * leveled);
+  EXPECT_EQ(pooled_noise_of(stretched[1], stretched).relative, throttled);
+
+  const std::vector<SizeResult> steady =
+      at_typical_speed(measure(testing::standard_curve("hidden-waits"), sizes, 8, 3), us_east_1(), 512).sizes;
+  ASSERT_TRUE(steady[2].spread_at_level);
+  const double all = pooled_noise(steady).relative;
+  EXPECT_EQ(pooled_noise_of(steady[0], steady).relative, all);
+  EXPECT_EQ(pooled_noise_of(steady[2], steady).relative, all);
+}
+
 TEST(Smoothing, NeedsThreeSizes) {
   const Curve curve{.wait_ms = 40, .serial_cpu_ms = 150, .noise = 0.05};
   EXPECT_FALSE(fit_sizes(measure(curve, {128, 1769}, 3, 1)).has_value());

@@ -104,6 +104,12 @@ std::vector<Curve> standard_curves() {
   add("hidden-waits", 8.6, 63, 0, 0, 0, 0.05);
   curves.back().wait_hidden_factor = 0.95;
   curves.back().throttled_cpu_factor = 1.03;
+  // The same function on a host whose stretches run all CPU work 1.31x faster
+  // or slower for a few invokes at a time, in every environment at once: sizes
+  // measured at different times differ by that much (bench/README.md session 13).
+  curves.push_back(curves.back());
+  curves.back().name = "host-stretches";
+  curves.back().host_stretch_factor = 1.31;
   return curves;
 }
 
@@ -143,6 +149,15 @@ engine_api::Invocation FakeBackend::invoke(int memory_mb, const std::string& pay
       slowness_[memory_mb] = std::exp(curve_.environment_spread * gauss(random_));
     }
     slowness = slowness_[memory_mb];
+  }
+
+  // The host's stretch: switched with probability 1 / its mean length before
+  // each invoke (drawn only with a factor, as above).
+  if (curve_.host_stretch_factor > 1) {
+    if (std::uniform_real_distribution<double>(0, 1)(random_) < 1 / std::max(1.0, curve_.host_stretch_invokes)) {
+      fast_stretch_ = !fast_stretch_;
+    }
+    slowness *= std::pow(curve_.host_stretch_factor, fast_stretch_ ? -0.5 : 0.5);
   }
 
   engine_api::Invocation inv;
