@@ -163,14 +163,10 @@ class CgroupV1 final : public CgroupBase {
   std::shared_ptr<FrozenSentinel> sentinel_;  // released after teardown()
 };
 
-// Makes sure <mount>/sweetspot exists and, for cpuset, has CPUs and memory nodes
-// (a new cpuset starts with none, and no task can join a group under it until
-// they are set).
-Result<void> prepare_parent(const fs::path& mount, const fs::path& parent, bool is_cpuset) {
-  if (::mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST) {
-    return util::fail_errno("cannot create cgroup " + parent.string());
-  }
-  if (!is_cpuset) return {};
+// A new cpuset cgroup starts with no CPUs and no memory nodes, and no task can
+// join a group under it until they are set: the parent takes the root's, where
+// whoever made it has not yet given them.
+Result<void> fill_cpuset(const fs::path& mount, const fs::path& parent) {
   for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
     auto current = read_control_file(parent / file);
     if (!current) return std::unexpected(current.error());
@@ -180,6 +176,14 @@ Result<void> prepare_parent(const fs::path& mount, const fs::path& parent, bool 
     if (auto written = util::write_control_file(parent / file, util::trim(*from_root)); !written) return written;
   }
   return {};
+}
+
+// Makes sure <mount>/sweetspot exists and, for cpuset, has CPUs and memory nodes.
+Result<void> prepare_parent(const fs::path& mount, const fs::path& parent, bool is_cpuset) {
+  if (::mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST) {
+    return util::fail_errno("cannot create cgroup " + parent.string());
+  }
+  return is_cpuset ? fill_cpuset(mount, parent) : Result<void>{};
 }
 
 Result<void> apply_limits(const std::map<std::string, fs::path>& dir_of, const CgroupHost& host,
@@ -267,6 +271,13 @@ Result<std::unique_ptr<Cgroup>> create_v1(const CgroupHost& host, const std::str
           return fail_cleanly(util::errno_error("cannot create cgroup " + dir.string()));
         }
         dirs.push_back(dir);
+        // The other process may have removed the parent we prepared and made a
+        // new one, not yet given its CPUs, between that and our mkdir: our
+        // group's cpuset.cpus would then be refused (EACCES: not within the
+        // parent's). With our group in it the parent stays; fill it now.
+        if (is_cpuset) {
+          if (auto filled = fill_cpuset(mount, parent); !filled) return fail_cleanly(filled.error());
+        }
       }
       dir_of[controller] = dir;
     }
