@@ -184,6 +184,11 @@ Result<std::unique_ptr<Cgroup>> create_v2(const CgroupHost& host, const std::str
       return fail_cleanly(util::errno_error("cannot create cgroup " + dir.string()));
     }
     dirs.push_back(dir);
+    // The other process may have removed the parent we prepared and made a new
+    // one, its controllers not yet enabled, between that and our mkdir: our
+    // group would lack their files. With our group in it the parent stays;
+    // enable them now (a no-op when they are on).
+    if (auto r = enable_controllers(parent); !r) return fail_cleanly(r.error());
   }
   if (auto applied = apply_limits(dir, host, limits); !applied) return fail_cleanly(applied.error());
   auto files = open_files(dir);

@@ -137,6 +137,26 @@ TEST_F(CgroupV2FakeTest, CreateEnablesControllersAndWritesEveryLimit) {
   EXPECT_EQ(file("pids.max"), "1024");
 }
 
+// Another sweetspot process removes the shared parent and makes a new one
+// between our enabling its controllers and our mkdir: the new parent has none
+// enabled yet, so they are enabled again once our group is in it.
+int remake_parent_then_make(const char* path) {
+  const fs::path dir(path);
+  if (dir.parent_path().filename() == "sweetspot") {
+    fake_remove(dir.parent_path().c_str());
+    fake_make(dir.parent_path().c_str());
+  }
+  return fake_make(path);
+}
+
+TEST_F(CgroupV2FakeTest, AParentMadeAgainByAnotherProcessGetsItsControllersBack) {
+  detail::group_dir_ops().make = remake_parent_then_make;
+  auto group = make(lambda_128mb());
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ(slurp(root_ / "sweetspot" / "cgroup.subtree_control"), "+cpuset");
+  EXPECT_EQ(file("memory.max"), std::to_string(128LL << 20));
+}
+
 TEST_F(CgroupV2FakeTest, QuotaHasTheKernelsOneMillisecondFloorAndNoneIsMax) {
   CgroupLimits limits = lambda_128mb();
   limits.cpus = 0.01;  // 200 us per 20 ms: below the kernel's 1 ms minimum quota
