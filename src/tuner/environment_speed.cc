@@ -74,8 +74,17 @@ double share_of(const SizeResult& s) { return to_model_point(s).cpus; }
 // The part of the size's typical duration that its CPU time accounts for: CPU
 // time at its share of a vCPU (serial work; all of the duration where that is
 // longer, as under a quota that the invoke's start in its period made generous).
+double cpu_part_ms(double duration_ms, double cpu_ms, double share) {
+  return std::min(duration_ms, cpu_ms / std::min(share, 1.0));
+}
 double cpu_part_ms(const SizeResult& s) {
-  return std::min(s.typical_duration_ms, s.cpu_time_ms.trimmed_mean / std::min(share_of(s), 1.0));
+  return cpu_part_ms(s.typical_duration_ms, s.cpu_time_ms.trimmed_mean, share_of(s));
+}
+
+// What a duration is multiplied by when its CPU part runs at `typical` CPU time.
+double level_factor(double duration_ms, double cpu_ms, double share, double typical) {
+  const double work = cpu_part_ms(duration_ms, cpu_ms, share);
+  return (duration_ms - work + work * typical / cpu_ms) / duration_ms;
 }
 
 void scale(Summary& s, double factor) {
@@ -99,12 +108,11 @@ bool level_each_invoke(SizeResult& s, double typical) {
                   [](const SizeResult::SteadySample& x) { return x.cpu_ms <= 0 || x.duration_ms <= 0; })) {
     return false;
   }
-  const double share = std::min(share_of(s), 1.0);
+  const double share = share_of(s);
   std::vector<double> durations, billed;
   std::vector<SizeResult::SteadySample> leveled;
   for (const auto& x : samples) {
-    const double work = std::min(x.duration_ms, x.cpu_ms / share);
-    const double factor = (x.duration_ms - work + work * typical / x.cpu_ms) / x.duration_ms;
+    const double factor = level_factor(x.duration_ms, x.cpu_ms, share, typical);
     leveled.push_back({x.duration_ms * factor, x.billed_ms * factor, typical});
     durations.push_back(leveled.back().duration_ms);
     billed.push_back(leveled.back().billed_ms);
@@ -155,8 +163,7 @@ TypicalSpeed at_typical_speed(const std::vector<SizeResult>& sizes, const Prices
     if (level_each_invoke(s, typical)) {
       factor = s.typical_duration_ms / d;
     } else {
-      const double work = cpu_part_ms(s);
-      factor = (d - work + work * typical / cpu) / d;
+      factor = level_factor(d, cpu, share_of(s), typical);
       s.typical_duration_ms *= factor;
       scale(s.steady_billed_ms, factor);
       scale(s.cpu_time_ms, typical / cpu);

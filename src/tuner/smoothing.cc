@@ -10,12 +10,16 @@
 
 namespace sweetspot::tuner {
 
-PooledNoise pooled_noise(const std::vector<SizeResult>& sizes) {
+namespace {
+
+// The pool over the sizes `in` takes (all of them without a filter).
+template <typename Filter>
+PooledNoise pool_of(const std::vector<SizeResult>& sizes, Filter in) {
   double squares = 0;
   int df = 0;
   for (const auto& s : sizes) {
     const Summary& b = s.steady_billed_ms;
-    if (!s.feasible || b.count < 2 || b.mean <= 0) continue;
+    if (!in(s) || !s.feasible || b.count < 2 || b.mean <= 0) continue;
     const double relative = b.stddev / b.mean;
     squares += (b.count - 1) * relative * relative;
     df += b.count - 1;
@@ -23,10 +27,17 @@ PooledNoise pooled_noise(const std::vector<SizeResult>& sizes) {
   return PooledNoise{df > 0 ? std::sqrt(squares / df) : 0, df};
 }
 
+}  // namespace
+
+PooledNoise pooled_noise(const std::vector<SizeResult>& sizes) {
+  return pool_of(sizes, [](const SizeResult&) { return true; });
+}
+
 PooledNoise pooled_noise_of(const SizeResult& size, const std::vector<SizeResult>& sizes) {
-  std::vector<SizeResult> alike, unlike;
-  for (const auto& s : sizes) (s.spread_at_level == size.spread_at_level ? alike : unlike).push_back(s);
-  const PooledNoise own = pooled_noise(alike), other = pooled_noise(unlike), all = pooled_noise(sizes);
+  const bool leveled_size = size.spread_at_level;
+  const PooledNoise own = pool_of(sizes, [&](const SizeResult& s) { return s.spread_at_level == leveled_size; });
+  const PooledNoise other = pool_of(sizes, [&](const SizeResult& s) { return s.spread_at_level != leveled_size; });
+  const PooledNoise all = pooled_noise(sizes);
   if (own.degrees < 1 || other.degrees < 1) return own.degrees < 1 ? all : own;
   // Pooled apart only where leveling narrowed the spread beyond what sampling
   // gives (the others' variance over the leveled sizes' beyond F's 95%
